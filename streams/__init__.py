@@ -1,0 +1,1 @@
+"""newsevents streams: the Faust app, topics, agents, metrics and CLI."""

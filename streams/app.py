@@ -1,0 +1,164 @@
+"""The Faust app: topics, the ``extract_events`` agent and the metrics page."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from importlib.metadata import version
+
+import faust
+from faust.sensors.prometheus import setup_prometheus_sensors
+from prometheus_client import CollectorRegistry
+
+from streams.extraction import ExtractionConfig, Extractor
+from streams.metrics import FAUST_METRICS_PREFIX, PipelineMetrics
+from streams.pipeline import BatchProcessor, InputRecord, Outcome, OutputRecord
+from streams.settings import Settings
+from streams.topics import ACTORS, ARTICLES, DEAD_LETTERS, EVENTS, PROCESSED
+
+__all__ = ["create_app"]
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
+    """Build the Faust app for ``settings``; ``/metrics`` serves ``registry`` (a fresh one by default)."""
+    if settings.broker is None:
+        message = "no broker configured: set NEWSEVENTS_BROKER or pass --broker"
+        raise ValueError(message)
+    registry = registry or CollectorRegistry()
+    app = faust.App(
+        settings.app_id,
+        broker=settings.broker,
+        store=settings.store,
+        datadir=settings.data_dir,
+        web_port=settings.web_port,
+        web_bind=settings.web_host,
+        web_host=settings.web_host,
+        broker_session_timeout=settings.session_timeout,
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        processing_guarantee=settings.processing_guarantee,
+        consumer_auto_offset_reset="earliest",
+        key_serializer="raw",
+        value_serializer="raw",
+    )
+    setup_prometheus_sensors(app, registry=registry, name_prefix=FAUST_METRICS_PREFIX)
+    agent = ExtractEventsAgent(app, settings, PipelineMetrics(registry))
+    app.agent(agent.articles, name="extract_events")(agent.run)
+    app.timer(interval=2.0)(agent.report_assignment)
+    return app
+
+
+class ExtractEventsAgent:
+    """Consumes ``articles`` in batches and produces events, actor mentions, dead letters and markers."""
+
+    def __init__(self, app: faust.App, settings: Settings, metrics: PipelineMetrics) -> None:
+        """Declare the topics of ``settings`` on ``app``."""
+        self.app = app
+        self.settings = settings
+        self.metrics = metrics
+        self.articles = self._topic(ARTICLES)
+        self.outputs = {settings.topic(name): self._topic(name) for name in (EVENTS, ACTORS, DEAD_LETTERS, PROCESSED)}
+        self.processor: BatchProcessor | None = None
+
+    def _topic(self, name: str) -> faust.TopicT:
+        return self.app.topic(
+            self.settings.topic(name), partitions=self.settings.partitions, key_type=bytes, value_type=bytes
+        )
+
+    async def run(self, stream: faust.StreamT) -> None:
+        """The agent body: load the model once, then process batches until the stream ends."""
+        started = time.perf_counter()
+        config = ExtractionConfig(model=self.settings.model, batch_size=self.settings.batch_size)
+        extractor = await asyncio.to_thread(Extractor, config)
+        self.processor = processor = BatchProcessor(extractor, self.settings)
+        self.metrics.model_load_seconds.set(time.perf_counter() - started)
+        self.metrics.build_info.info({"version": version("newsevents"), "model": extractor.model_name})
+        log.info("model %s loaded in %.1f s", extractor.model_name, time.perf_counter() - started)
+
+        async for batch in stream.take_events(self.settings.batch_size, within=self.settings.batch_timeout):
+            records = [
+                InputRecord(
+                    topic=e.message.topic,
+                    partition=e.message.partition,
+                    offset=e.message.offset,
+                    key=e.message.key,
+                    value=e.message.value,
+                    timestamp=e.message.timestamp,
+                )
+                for e in batch
+            ]
+            self.metrics.articles_consumed.inc(len(records))
+            self.metrics.batch_size.observe(len(records))
+            began = time.perf_counter()
+            outcomes = await asyncio.to_thread(processor.process, records, dt.datetime.now(dt.UTC))
+            elapsed = time.perf_counter() - began
+            self.metrics.batch_extraction_seconds.observe(elapsed)
+            extracted = sum(1 for o in outcomes if o.status == "ok")
+            for _ in range(extracted):
+                self.metrics.article_extraction_seconds.observe(elapsed / extracted)
+            await self._emit(processor, outcomes)
+
+    async def _send_all(self, records: list[OutputRecord]) -> list[BaseException | None]:
+        """Produce ``records`` and wait until the broker acknowledged each; return per-record errors."""
+        # force=True: send now instead of attaching to the consumed event, so we can await the acks.
+        futures = [
+            await self.outputs[r.topic].send(key=r.key, value=r.value, headers=list(r.headers), force=True)
+            for r in records
+        ]
+        results = await asyncio.gather(*futures, return_exceptions=True)
+        return [result if isinstance(result, BaseException) else None for result in results]
+
+    async def _emit(self, processor: BatchProcessor, outcomes: list[Outcome]) -> None:
+        """Send each outcome's records, then its processed marker; a failed send dead-letters the article.
+
+        Markers go out only after the data they describe was acknowledged, so a marker proves delivery.
+        An error on the dead-letter or marker topic itself propagates and Faust restarts the agent.
+        """
+        per_outcome = [processor.data_records(o) for o in outcomes]
+        errors = iter(await self._send_all([r for records in per_outcome for r in records]))
+        now = dt.datetime.now(dt.UTC)
+        failed = []
+        for outcome, records in zip(outcomes, per_outcome, strict=True):
+            failures = [error for error in (next(errors) for _ in records) if error is not None]
+            if failures and outcome.dead_letter is not None:
+                raise failures[0]
+            if failures:
+                processor.mark_produce_failure(outcome, failures[0], now)
+                failed.append(outcome)
+        retry_errors = await self._send_all([r for o in failed for r in processor.data_records(o)])
+        marker_errors = await self._send_all([processor.marker_record(o, now) for o in outcomes])
+        for error in (*retry_errors, *marker_errors):
+            if error is not None:
+                raise error
+        self._count(outcomes, now)
+
+    def _count(self, outcomes: list[Outcome], now: dt.datetime) -> None:
+        metrics = self.metrics
+        for outcome in outcomes:
+            metrics.articles_processed.labels(outcome.status).inc()
+            if outcome.status == "skipped":
+                metrics.articles_skipped.labels(outcome.reason or "unknown").inc()
+            if outcome.dead_letter is not None:
+                metrics.dead_letters.labels(outcome.dead_letter.stage, outcome.reason or "unknown").inc()
+                continue
+            metrics.actor_mentions_emitted.inc(len(outcome.actors))
+            for event in outcome.events:
+                metrics.events_emitted.labels(event.plover_type, str(event.quad_class)).inc()
+                if event.source and event.target and event.source.country and event.target.country:
+                    metrics.dyad_events.labels(event.source.country, event.target.country).inc()
+            if outcome.record.timestamp:
+                produced_age = now.timestamp() - outcome.record.timestamp
+                metrics.end_to_end_latency.labels("produced").observe(max(0.0, produced_age))
+            if outcome.article is not None and outcome.article.published_at is not None:
+                published_age = (now - outcome.article.published_at).total_seconds()
+                metrics.end_to_end_latency.labels("published").observe(max(0.0, published_age))
+
+    async def report_assignment(self) -> None:
+        """Keep ``newsevents_assigned_partitions`` current (also a readiness signal for tests)."""
+        name = self.articles.get_topic_name()
+        assigned = [tp for tp in self.app.consumer.assignment() if tp.topic == name]
+        self.metrics.assigned_partitions.set(len(assigned))

@@ -1,0 +1,32 @@
+"""The ``newsevents`` command line: one group, one module per command."""
+
+from __future__ import annotations
+
+import click
+
+from streams.cli import broker, demo, extract, feed, tail, worker
+
+__all__ = ["main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="newsevents")
+def main() -> None:
+    """newsevents: news articles in on Kafka, coded political events (PLOVER/CAMEO) and actors out.
+
+    \b
+    Topics (names fixed; NEWSEVENTS_TOPIC_PREFIX prepends a prefix):
+      articles            input: one Article JSON object per record, key = article id
+      events              one Event per coded event (who did what to whom, when, where)
+      actors              one ActorMention per resolved actor mention
+      articles.dlq        DeadLetter: input that could not be processed, with the reason
+      articles.processed  ProcessedMarker: one per handled article (ok / dead_lettered / skipped)
+
+    \b
+    Settings come from NEWSEVENTS_* environment variables (see README); --broker overrides
+    NEWSEVENTS_BROKER. Without a broker, `demo` starts the embedded one.
+    """
+
+
+for _module in (demo, worker, broker, feed, tail, extract):
+    main.add_command(_module.command)

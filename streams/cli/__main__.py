@@ -1,0 +1,5 @@
+"""Run the CLI with ``python -m streams.cli``."""
+
+from streams.cli import main
+
+main()

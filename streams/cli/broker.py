@@ -1,0 +1,33 @@
+"""``newsevents broker``: run the embedded Kafka-protocol broker in the foreground."""
+
+from __future__ import annotations
+
+import signal
+import threading
+
+import click
+
+from streams.embedded import EmbeddedBroker
+
+__all__ = ["command"]
+
+
+@click.command("broker")
+@click.option("--port", type=int, default=9092, show_default=True, help="Loopback port (0: any free port).")
+def command(port: int) -> None:
+    """Run the embedded broker (Tansu, memory-only) on 127.0.0.1 until interrupted.
+
+    Everything it stores is lost when it stops. Point other commands at it with
+    --broker kafka://127.0.0.1:PORT or NEWSEVENTS_BROKER.
+    """
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with EmbeddedBroker(port or None) as broker:
+        click.echo(f"embedded broker listening: {broker.url}  (Ctrl-C to stop)")
+        try:
+            while not stop.wait(1.0):
+                if not broker.running:
+                    msg = "the broker process exited"
+                    raise click.ClickException(msg)
+        except KeyboardInterrupt:
+            pass

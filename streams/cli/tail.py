@@ -1,0 +1,51 @@
+"""``newsevents tail``: print the records of a topic as JSON lines."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+import orjson
+
+from streams.cli.options import broker_option, require_broker, settings_with
+from streams.kafka_io import read_topic
+
+__all__ = ["command"]
+
+
+@click.command("tail")
+@click.argument("topic")
+@broker_option
+@click.option("--max", "max_records", type=int, default=None, help="Stop after N records.")
+@click.option(
+    "--timeout", type=float, default=10.0, show_default=True, help="Stop after S seconds without a record (0: never)."
+)
+@click.option("--latest", is_flag=True, help="Follow only records produced from now on.")
+def command(topic: str, broker: str | None, max_records: int | None, timeout: float, latest: bool) -> None:
+    """Print records of TOPIC (e.g. events) from the earliest offset, one JSON value a line.
+
+    Values that are not JSON are printed as a JSON string. The topic prefix is not added: give the full name.
+    """
+    url = require_broker(settings_with(broker=broker))
+
+    async def run() -> None:
+        async for record in read_topic(
+            url, topic, max_records=max_records, idle_timeout=timeout or None, from_latest=latest
+        ):
+            sys.stdout.write(_as_json_line(record.value) + "\n")
+            sys.stdout.flush()
+
+    try:
+        asyncio.run(run())
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _as_json_line(value: bytes | None) -> str:
+    if value is None:
+        return "null"
+    try:
+        return orjson.dumps(orjson.loads(value)).decode()
+    except orjson.JSONDecodeError:
+        return orjson.dumps(value.decode("utf-8", "replace")).decode()

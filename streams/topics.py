@@ -1,0 +1,76 @@
+"""Topic names and their creation with the admin client."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
+
+from streams.settings import Settings
+
+__all__ = [
+    "ACTORS",
+    "ALL_TOPICS",
+    "ARTICLES",
+    "DEAD_LETTERS",
+    "EVENTS",
+    "PROCESSED",
+    "bootstrap_servers",
+    "ensure_topics",
+]
+
+log = logging.getLogger(__name__)
+
+ARTICLES = "articles"
+EVENTS = "events"
+ACTORS = "actors"
+DEAD_LETTERS = "articles.dlq"
+PROCESSED = "articles.processed"
+ALL_TOPICS = (ARTICLES, EVENTS, ACTORS, DEAD_LETTERS, PROCESSED)
+
+
+def bootstrap_servers(broker_url: str) -> str:
+    """Turn ``kafka://h1:9092;h2:9092`` (Faust form) into ``h1:9092,h2:9092`` (client form)."""
+    hosts = broker_url.replace(";", ",").split(",")
+    return ",".join(host.strip().removeprefix("kafka://") for host in hosts if host.strip())
+
+
+async def ensure_topics(settings: Settings, *, timeout: float = 30.0) -> list[str]:
+    """Create every newsevents topic with the configured partitions; return the ones created.
+
+    Topics are created explicitly because auto-creation picks the broker's default partition count.
+    Retries until ``timeout`` so a worker can start while the broker is still coming up.
+    """
+    if settings.broker is None:
+        message = "no broker configured: set NEWSEVENTS_BROKER or pass --broker"
+        raise ValueError(message)
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers(settings.broker))
+        try:
+            await admin.start()
+            break
+        except KafkaConnectionError:
+            await admin.close()
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            await asyncio.sleep(0.5)
+    try:
+        existing = set(await admin.list_topics())
+        wanted = [settings.topic(name) for name in ALL_TOPICS]
+        missing = [name for name in wanted if name not in existing]
+        created = []
+        for name in missing:
+            topic = NewTopic(name, num_partitions=settings.partitions, replication_factor=settings.replication_factor)
+            try:
+                await admin.create_topics([topic])
+                created.append(name)
+            except TopicAlreadyExistsError:
+                pass  # another worker created it between listing and creating
+        if created:
+            log.info("created topics %s with %d partitions", created, settings.partitions)
+        return created
+    finally:
+        await admin.close()
