@@ -10,12 +10,11 @@ from pathlib import Path
 
 import click
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from rich.console import Console
 from rich.live import Live
 
 from schemas import Event, ProcessedMarker
 from streams.cli.options import broker_option, settings_with
-from streams.cli.render import add_event_row, event_table
+from streams.cli.render import add_event_row, event_table, table_console
 from streams.embedded import EmbeddedBroker
 from streams.kafka_io import publish
 from streams.processes import WorkerProcess
@@ -42,7 +41,7 @@ def command(broker: str | None, seeds: Path, timeout: float) -> None:
     Exits when every published record has its `articles.processed` marker. With --broker (or
     NEWSEVENTS_BROKER) it uses that broker instead of starting one.
     """
-    console = Console(stderr=True)
+    console = table_console(stderr=True)
     started = time.monotonic()
     settings = settings_with(broker=broker, app_id="newsevents-demo")
     records = [(r.key, r.value) for r in read_records([seeds])]
@@ -98,7 +97,8 @@ async def _publish_and_watch(settings: Settings, records: list[tuple[bytes | Non
         table = event_table(title="events")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        with Live(table, console=Console(), refresh_per_second=4):
+        console = table_console()
+        with Live(table, console=console, refresh_per_second=4):
             while len(seen) < len(records) and loop.time() < deadline:
                 batches = await consumer.getmany(timeout_ms=500)
                 for tp, batch in batches.items():
@@ -113,6 +113,7 @@ async def _publish_and_watch(settings: Settings, records: list[tuple[bytes | Non
                             summary.statuses[marker.status] += 1
                             if marker.reason:
                                 summary.reasons[marker.reason] += 1
+        console.line()
         summary.markers = len(seen)
         return summary
     finally:

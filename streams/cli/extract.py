@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from schemas import Article
 from streams.cli.options import settings_with
-from streams.cli.render import event_table
+from streams.cli.render import event_table, table_console
 from streams.decode import DecodeLimits, Rejection, decode_article
 from streams.extraction import ExtractionConfig, Extractor
 from streams.sources import read_records
@@ -49,7 +48,7 @@ def command(paths: tuple[Path, ...], output: str, model: str | None) -> None:
     results = extractor.extract_many(articles, now)
     events = [event for result in results for event in result.events]
     if output == "table":
-        Console().print(event_table(events))
+        table_console().print(event_table(events))
     else:
         for event in events:
             sys.stdout.write(event.model_dump_json() + "\n")

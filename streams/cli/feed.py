@@ -1,34 +1,220 @@
-"""``newsevents feed``: publish articles from files to the ``articles`` topic."""
+"""``newsevents feed``: publish articles from files, a CSV corpus, or polled RSS/Atom feeds to ``articles``."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from schemas import Article
 from streams.cli.options import broker_option, require_broker, settings_with
+from streams.ingest.articles import article_record
+from streams.ingest.corpus import csv_articles
+from streams.ingest.feeds import FeedSpec, load_feeds
+from streams.ingest.fetch import DEFAULT_USER_AGENT, Limits, new_client
+from streams.ingest.logs import emit, output
+from streams.ingest.poller import Poller, Publish
+from streams.ingest.store import SeenStore
 from streams.kafka_io import publish
+from streams.settings import Settings
 from streams.sources import read_records
 from streams.topics import ARTICLES
 
 __all__ = ["command"]
 
+_CSV_BATCH = 500
+_MAX_FEED_BYTES = 10_000_000
+
 
 @click.command("feed")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("sources", nargs=-1, metavar="[PATH | URL]...")
 @broker_option
-def command(paths: tuple[Path, ...], broker: str | None) -> None:
-    """Publish articles from JSONL files (one Article a line), .txt files (first line title), or folders.
+@click.option("--rss", is_flag=True, help="The arguments are RSS/Atom feed URLs to poll.")
+@click.option(
+    "--feeds",
+    "feeds_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML file listing the feeds to poll (see docs/ingest.md).",
+)
+@click.option("--interval", type=click.FloatRange(min=1), default=300, show_default=True, help="Seconds between polls.")
+@click.option("--once", is_flag=True, help="Poll every feed once, then exit (status 1 if a feed failed).")
+@click.option(
+    "--max-backoff",
+    type=click.FloatRange(min=1),
+    default=3600,
+    show_default=True,
+    help="Longest wait before retrying a failing feed (the wait doubles per failure).",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=10, show_default=True, help="Seconds per feed or page fetch."
+)
+@click.option(
+    "--max-page-bytes",
+    type=click.IntRange(min=1),
+    default=2_000_000,
+    show_default=True,
+    help="Larger pages are skipped.",
+)
+@click.option("--user-agent", default=DEFAULT_USER_AGENT, show_default=True, help="User-Agent of every request.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Publish each row of a CSV corpus (e.g. BBC news) as an article.",
+)
+@click.option("--text-column", default="text", show_default=True, help="CSV column holding the article text.")
+@click.option("--source", "source_name", metavar="NAME", help="Source of the CSV articles (default: the file name).")
+def command(
+    sources: tuple[str, ...],
+    broker: str | None,
+    rss: bool,
+    feeds_file: Path | None,
+    interval: float,
+    once: bool,
+    max_backoff: float,
+    timeout: float,
+    max_page_bytes: int,
+    user_agent: str,
+    csv_path: Path | None,
+    text_column: str,
+    source_name: str | None,
+) -> None:
+    """Publish articles to the `articles` topic from files, a CSV corpus, or RSS/Atom feeds.
 
-    Lines are published as they are: an invalid one reaches `articles.dlq` with the reason, so nothing
-    is dropped silently.
+    \b
+    feed PATH...                       JSONL (one Article a line), .txt (first line title), folders
+    feed --csv FILE [--text-column C]  one article per CSV row, title its first sentence
+    feed --rss URL... [--once]         poll feeds (or --feeds feeds.yaml) every --interval seconds
+
+    File lines are published as they are: an invalid one reaches `articles.dlq` with the reason.
+    Feed items are published once: ids already published are kept in NEWSEVENTS_DATA_DIR/feeds.sqlite3.
+    Items with only a summary get the text of their page; if that fails the summary is published,
+    marked body_is_summary with fetch_error. Logs are JSON lines on stderr unless it is a terminal.
     """
     settings = settings_with(broker=broker)
     url = require_broker(settings)
+    if csv_path is not None:
+        if sources or rss or feeds_file:
+            message = "--csv cannot be combined with paths, --rss or --feeds"
+            raise click.UsageError(message)
+        _publish_csv(url, settings, csv_path, text_column, source_name)
+    elif rss or feeds_file:
+        feeds = _feed_specs(sources if rss else (), feeds_file, sources_given=bool(sources))
+        limits = Limits(timeout=timeout, max_bytes=max_page_bytes)
+        failed = _poll(url, settings, feeds, interval, once, max_backoff, limits, user_agent)
+        if failed:
+            click.get_current_context().exit(1)
+    else:
+        _publish_files(url, settings, sources)
+
+
+def _publish_files(url: str, settings: Settings, sources: tuple[str, ...]) -> None:
+    if not sources:
+        message = "give PATHs, --rss URLs, --feeds FILE or --csv FILE"
+        raise click.UsageError(message)
+    paths = [Path(source) for source in sources]
+    for path in paths:
+        if not path.exists():
+            message = f"Path {str(path)!r} does not exist."
+            raise click.BadParameter(message, param_hint="'[PATH | URL]...'")
     try:
         records = [(r.key, r.value) for r in read_records(paths)]
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     count = asyncio.run(publish(url, settings.topic(ARTICLES), records))
     click.echo(f"published {count} records to {settings.topic(ARTICLES)}", err=True)
+
+
+def _feed_specs(urls: Sequence[str], feeds_file: Path | None, *, sources_given: bool) -> list[FeedSpec]:
+    if sources_given and not urls:
+        message = "feed URLs given as arguments need --rss"
+        raise click.UsageError(message)
+    bad = [u for u in urls if not u.startswith(("http://", "https://"))]
+    if bad:
+        message = f"not an http(s) URL: {bad[0]}"
+        raise click.BadParameter(message, param_hint="'URL'")
+    try:
+        listed = load_feeds(feeds_file) if feeds_file else []
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    specs = [*(FeedSpec(u) for u in urls), *listed]
+    if not specs:
+        message = "no feeds: give --rss URL... or a --feeds file listing some"
+        raise click.UsageError(message)
+    return specs
+
+
+def _kafka_publisher(url: str, topic: str) -> Publish:
+    async def publish_articles(articles: Sequence[Article]) -> int:
+        return await publish(url, topic, [article_record(article) for article in articles])
+
+    return publish_articles
+
+
+def _poll(
+    url: str,
+    settings: Settings,
+    feeds: list[FeedSpec],
+    interval: float,
+    once: bool,
+    max_backoff: float,
+    page_limits: Limits,
+    user_agent: str,
+) -> bool:
+    """Poll the feeds (forever, or once); True when a feed failed in a single poll."""
+
+    async def run() -> bool:
+        async with new_client(user_agent) as client:
+            with SeenStore.in_dir(settings.data_dir) as store:
+                emit(
+                    logging.INFO,
+                    "feed.start",
+                    f"polling {len(feeds)} feeds into {settings.topic(ARTICLES)}; seen ids in {store.path}",
+                    feeds=len(feeds),
+                    topic=settings.topic(ARTICLES),
+                    store=str(store.path),
+                )
+                poller = Poller(
+                    feeds,
+                    store=store,
+                    publish=_kafka_publisher(url, settings.topic(ARTICLES)),
+                    client=client,
+                    interval=interval,
+                    max_backoff=max_backoff,
+                    feed_limits=Limits(timeout=page_limits.timeout, max_bytes=_MAX_FEED_BYTES),
+                    page_limits=page_limits,
+                )
+                results = await poller.run(once=once)
+                return any(result.status == "failed" for result in results)
+
+    with output(interactive=sys.stderr.isatty()):
+        return asyncio.run(run())
+
+
+def _publish_csv(url: str, settings: Settings, path: Path, text_column: str, source: str | None) -> None:
+    with output(interactive=sys.stderr.isatty()):
+        try:
+            rows = list(csv_articles(path, text_column, source=source))
+        except (OSError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        articles = [row for row in rows if isinstance(row, Article)]
+        for problem in (row for row in rows if isinstance(row, str)):
+            emit(logging.WARNING, "item.invalid", problem, file=str(path), problem=problem)
+        topic = settings.topic(ARTICLES)
+        for start in range(0, len(articles), _CSV_BATCH):
+            batch = articles[start : start + _CSV_BATCH]
+            asyncio.run(publish(url, topic, [article_record(article) for article in batch]))
+            done = start + len(batch)
+            emit(
+                logging.INFO,
+                "csv.published",
+                f"{path.name}: {done} of {len(articles)} articles published to {topic}",
+                file=str(path),
+                published=len(batch),
+                done=done,
+                total=len(articles),
+            )

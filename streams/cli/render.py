@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.console import Console
 from rich.table import Table
 
 from schemas import Actor, Event
 
-__all__ = ["add_event_row", "event_table"]
+__all__ = ["add_event_row", "event_table", "table_console"]
+
+#: Width used when output is not a terminal, so piped tables are not folded to 80 columns.
+_PIPE_WIDTH = 180
+
+
+def table_console(stderr: bool = False) -> Console:
+    """A console for tables: the terminal's width, or a wide fixed one when piped."""
+    console = Console(stderr=stderr)
+    if not console.is_terminal:
+        console = Console(stderr=stderr, width=_PIPE_WIDTH)
+    return console
 
 
 def _actor(actor: Actor | None) -> str:

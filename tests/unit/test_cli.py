@@ -1,0 +1,64 @@
+"""The command line: help, offline extraction output, clear errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+from click.testing import CliRunner
+
+from schemas import Event
+from streams.cli import main
+from streams.settings import get_settings
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = REPO / "seeds" / "000_6f55596e71a25cd4.txt"
+
+
+def test_help_lists_every_command() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("demo", "worker", "broker", "feed", "tail", "extract", "eval", "bench"):
+        assert f"  {command} " in result.output
+
+
+def test_kafka_commands_without_a_broker_fail_clearly() -> None:
+    get_settings.cache_clear()
+    result = CliRunner(env={"NEWSEVENTS_BROKER": None}).invoke(main, ["tail", "events"])
+    get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "no broker configured" in result.output
+
+
+def test_extract_prints_one_event_json_per_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "streams.cli", "extract", str(SEED), "--jsonl"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    lines = result.stdout.splitlines()
+    assert lines
+    events = [Event.model_validate(orjson.loads(line)) for line in lines]
+    assert {e.article_id for e in events} == {"000_6f55596e71a25cd4"}
+
+
+def test_extract_reports_bad_records_and_still_codes_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text('{"id": "ok-1", "body": "Russia accused Ukraine of shelling villages on Monday."}\n{"id": "x"}\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "streams.cli", "extract", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "mixed.jsonl:2: missing_field" in result.stderr
+    assert [orjson.loads(line)["article_id"] for line in result.stdout.splitlines()] == ["ok-1"] * len(
+        result.stdout.splitlines()
+    )
+    assert result.stdout
