@@ -23,9 +23,10 @@ __all__ = ["command"]
 )
 @click.option("--latest", is_flag=True, help="Follow only records produced from now on.")
 def command(topic: str, broker: str | None, max_records: int | None, timeout: float, latest: bool) -> None:
-    """Print records of TOPIC (e.g. events) from the earliest offset, one JSON value a line.
+    """Print the records of TOPIC as JSON lines, from the earliest offset.
 
-    Values that are not JSON are printed as a JSON string. The topic prefix is not added: give the full name.
+    TOPIC is a full name such as events or articles.dlq (no prefix is added). Values that are not
+    JSON are printed as a JSON string.
     """
     url = require_broker(settings_with(broker=broker))
 
