@@ -43,6 +43,9 @@ class PipelineMetrics:
             ["outcome"],
             registry=registry,
         )
+        # Series exist from the start, so rate() also counts the first batch of each outcome.
+        for outcome in ("ok", "dead_lettered", "skipped"):
+            self.articles_processed.labels(outcome)
         self.articles_skipped = Counter(
             "newsevents_articles_skipped_total",
             "Articles skipped without coding, by reason (e.g. language).",
