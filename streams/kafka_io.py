@@ -15,8 +15,8 @@ __all__ = ["publish", "read_topic"]
 async def publish(broker_url: str, topic: str, records: Iterable[tuple[bytes | None, bytes]]) -> int:
     """Produce ``(key, value)`` records to ``topic``, wait for every acknowledgement, return the count."""
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers(broker_url), acks="all", linger_ms=5)
-    await producer.start()
     try:
+        await producer.start()
         futures = [await producer.send(topic, value=value, key=key) for key, value in records]
         await asyncio.gather(*futures)
         return len(futures)
@@ -38,8 +38,8 @@ async def read_topic(
     or when nothing arrived for ``idle_timeout`` seconds (None: follow forever).
     """
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers(broker_url), enable_auto_commit=False)
-    await consumer.start()
     try:
+        await consumer.start()
         partitions = await _partitions(consumer, topic)
         consumer.assign(partitions)
         if from_latest:

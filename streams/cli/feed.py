@@ -40,33 +40,51 @@ _MAX_FEED_BYTES = 10_000_000
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML file listing the feeds to poll (see docs/ingest.md).",
 )
-@click.option("--interval", type=click.FloatRange(min=1), default=300, show_default=True, help="Seconds between polls.")
+@click.option(
+    "--interval",
+    metavar="S",
+    type=click.FloatRange(min=1),
+    default=300,
+    show_default=True,
+    help="Seconds between polls.",
+)
 @click.option("--once", is_flag=True, help="Poll every feed once, then exit (status 1 if a feed failed).")
 @click.option(
     "--max-backoff",
+    metavar="S",
     type=click.FloatRange(min=1),
     default=3600,
     show_default=True,
     help="Longest wait before retrying a failing feed (the wait doubles per failure).",
 )
 @click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=10, show_default=True, help="Seconds per feed or page fetch."
+    "--timeout",
+    metavar="S",
+    type=click.FloatRange(min=0.1),
+    default=10,
+    show_default=True,
+    help="Seconds per feed or page fetch.",
 )
 @click.option(
     "--max-page-bytes",
     type=click.IntRange(min=1),
     default=2_000_000,
     show_default=True,
-    help="Larger pages are skipped.",
+    metavar="N",
+    help="Larger article pages are abandoned (the summary is published).",
 )
-@click.option("--user-agent", default=DEFAULT_USER_AGENT, show_default=True, help="User-Agent of every request.")
+@click.option(
+    "--user-agent", metavar="UA", default=DEFAULT_USER_AGENT, show_default=True, help="User-Agent of every request."
+)
 @click.option(
     "--csv",
     "csv_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Publish each row of a CSV corpus (e.g. BBC news) as an article.",
 )
-@click.option("--text-column", default="text", show_default=True, help="CSV column holding the article text.")
+@click.option(
+    "--text-column", metavar="NAME", default="text", show_default=True, help="CSV column holding the article text."
+)
 @click.option("--source", "source_name", metavar="NAME", help="Source of the CSV articles (default: the file name).")
 def command(
     sources: tuple[str, ...],
@@ -96,23 +114,31 @@ def command(
     marked body_is_summary with fetch_error. Logs are JSON lines on stderr unless it is a terminal.
     """
     settings = settings_with(broker=broker)
-    url = require_broker(settings)
     if csv_path is not None:
         if sources or rss or feeds_file:
             message = "--csv cannot be combined with paths, --rss or --feeds"
             raise click.UsageError(message)
-        _publish_csv(url, settings, csv_path, text_column, source_name)
+        _publish_csv(require_broker(settings), settings, csv_path, text_column, source_name)
     elif rss or feeds_file:
         feeds = _feed_specs(sources if rss else (), feeds_file, sources_given=bool(sources))
-        limits = Limits(timeout=timeout, max_bytes=max_page_bytes)
-        failed = _poll(url, settings, feeds, interval, once, max_backoff, limits, user_agent)
+        failed = _poll(
+            require_broker(settings),
+            settings,
+            feeds,
+            once=once,
+            interval=interval,
+            max_backoff=max_backoff,
+            page_limits=Limits(timeout=timeout, max_bytes=max_page_bytes),
+            user_agent=user_agent,
+        )
         if failed:
             click.get_current_context().exit(1)
     else:
-        _publish_files(url, settings, sources)
+        paths = _existing_paths(sources)
+        _publish_files(require_broker(settings), settings, paths)
 
 
-def _publish_files(url: str, settings: Settings, sources: tuple[str, ...]) -> None:
+def _existing_paths(sources: tuple[str, ...]) -> list[Path]:
     if not sources:
         message = "give PATHs, --rss URLs, --feeds FILE or --csv FILE"
         raise click.UsageError(message)
@@ -121,6 +147,10 @@ def _publish_files(url: str, settings: Settings, sources: tuple[str, ...]) -> No
         if not path.exists():
             message = f"Path {str(path)!r} does not exist."
             raise click.BadParameter(message, param_hint="'[PATH | URL]...'")
+    return paths
+
+
+def _publish_files(url: str, settings: Settings, paths: list[Path]) -> None:
     try:
         records = [(r.key, r.value) for r in read_records(paths)]
     except (OSError, ValueError) as exc:
@@ -159,8 +189,9 @@ def _poll(
     url: str,
     settings: Settings,
     feeds: list[FeedSpec],
-    interval: float,
+    *,
     once: bool,
+    interval: float,
     max_backoff: float,
     page_limits: Limits,
     user_agent: str,
@@ -192,7 +223,11 @@ def _poll(
                 return any(result.status == "failed" for result in results)
 
     with output(interactive=sys.stderr.isatty()):
-        return asyncio.run(run())
+        try:
+            return asyncio.run(run())
+        except KeyboardInterrupt:  # the usual way to stop polling; every finished poll is recorded
+            emit(logging.INFO, "feed.stopped", "stopped")
+            return False
 
 
 def _publish_csv(url: str, settings: Settings, path: Path, text_column: str, source: str | None) -> None:
