@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
+import os
 import time
+from collections.abc import Sequence
 from importlib.metadata import version
 
 import faust
+from aiokafka.errors import CorruptRecordException, KafkaError, MessageSizeTooLargeError, RecordTooLargeError
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CollectorRegistry
 
@@ -18,9 +22,15 @@ from streams.pipeline import BatchProcessor, InputRecord, Outcome, OutputRecord
 from streams.settings import Settings
 from streams.topics import ACTORS, ARTICLES, DEAD_LETTERS, EVENTS, PROCESSED
 
-__all__ = ["create_app"]
+__all__ = ["FATAL_EXIT_CODE", "create_app"]
 
 log = logging.getLogger(__name__)
+
+#: Exit status of a worker that could not deliver a batch's output (EX_TEMPFAIL: restart me).
+FATAL_EXIT_CODE = 75
+#: Produce errors caused by the record itself: the article is dead-lettered instead of retried.
+_RECORD_ERRORS = (MessageSizeTooLargeError, RecordTooLargeError, CorruptRecordException)
+_RESEND_PAUSE = 1.0
 
 
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
@@ -49,6 +59,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     agent = ExtractEventsAgent(app, settings, PipelineMetrics(registry))
     app.agent(agent.articles, name="extract_events")(agent.run)
     app.timer(interval=2.0)(agent.report_assignment)
+    app.timer(interval=5.0)(agent.rewind_past_log_end)
     return app
 
 
@@ -70,7 +81,12 @@ class ExtractEventsAgent:
         )
 
     async def run(self, stream: faust.StreamT) -> None:
-        """The agent body: load the model once, then process batches until the stream ends."""
+        """The agent body: load the model once, then process batches until the stream ends.
+
+        A batch is either fully delivered or the process exits without committing it: Faust's
+        ``take_events`` acks a batch whose handler raised, and its supervisor would then restart the
+        agent past it, so an exception escaping here would lose the batch and the events buffered after it.
+        """
         started = time.perf_counter()
         config = ExtractionConfig(model=self.settings.model, batch_size=self.settings.batch_size)
         extractor = await asyncio.to_thread(Extractor, config)
@@ -80,43 +96,77 @@ class ExtractEventsAgent:
         log.info("model %s loaded in %.1f s", extractor.model_name, time.perf_counter() - started)
 
         async for batch in stream.take_events(self.settings.batch_size, within=self.settings.batch_timeout):
-            records = [
-                InputRecord(
-                    topic=e.message.topic,
-                    partition=e.message.partition,
-                    offset=e.message.offset,
-                    key=e.message.key,
-                    value=e.message.value,
-                    timestamp=e.message.timestamp,
-                )
-                for e in batch
-            ]
-            self.metrics.articles_consumed.inc(len(records))
-            self.metrics.batch_size.observe(len(records))
-            began = time.perf_counter()
-            outcomes = await asyncio.to_thread(processor.process, records, dt.datetime.now(dt.UTC))
-            elapsed = time.perf_counter() - began
-            self.metrics.batch_extraction_seconds.observe(elapsed)
-            extracted = sum(1 for o in outcomes if o.status == "ok")
-            for _ in range(extracted):
-                self.metrics.article_extraction_seconds.observe(elapsed / extracted)
-            await self._emit(processor, outcomes)
+            try:
+                await self._handle(processor, batch)
+            except Exception:  # noqa: BLE001 - any failure here would lose the batch: exit uncommitted
+                log.critical("could not deliver the output of a batch; exiting without committing it", exc_info=True)
+                logging.shutdown()
+                os._exit(FATAL_EXIT_CODE)
+
+    async def _handle(self, processor: BatchProcessor, batch: Sequence[faust.EventT]) -> None:
+        records = [
+            InputRecord(
+                topic=e.message.topic,
+                partition=e.message.partition,
+                offset=e.message.offset,
+                key=e.message.key,
+                value=e.message.value,
+                timestamp=e.message.timestamp,
+            )
+            for e in batch
+        ]
+        self.metrics.articles_consumed.inc(len(records))
+        self.metrics.batch_size.observe(len(records))
+        began = time.perf_counter()
+        outcomes = await asyncio.to_thread(processor.process, records, dt.datetime.now(dt.UTC))
+        elapsed = time.perf_counter() - began
+        self.metrics.batch_extraction_seconds.observe(elapsed)
+        extracted = sum(1 for o in outcomes if o.status == "ok")
+        for _ in range(extracted):
+            self.metrics.article_extraction_seconds.observe(elapsed / extracted)
+        await self._emit(processor, outcomes)
 
     async def _send_all(self, records: list[OutputRecord]) -> list[BaseException | None]:
-        """Produce ``records`` and wait until the broker acknowledged each; return per-record errors."""
+        """Produce ``records`` until the broker acknowledged each; return per-record errors.
+
+        Records failing for any reason but their size are sent again for up to ``producer_request_timeout``
+        (after a restart, Tansu answers some produce requests with UnknownError); duplicates are allowed.
+        """
+        deadline = time.monotonic() + self.app.conf.producer_request_timeout
+        errors: list[BaseException | None] = [None] * len(records)
+        todo = list(range(len(records)))
+        while True:
+            for i, error in zip(todo, await self._send_once([records[i] for i in todo]), strict=True):
+                errors[i] = error
+            todo = [i for i in todo if errors[i] is not None and not isinstance(errors[i], _RECORD_ERRORS)]
+            if not todo or time.monotonic() >= deadline:
+                return errors
+            log.warning("%d records not acknowledged (%s); sending them again", len(todo), errors[todo[0]])
+            await asyncio.sleep(_RESEND_PAUSE)
+
+    async def _send_once(self, records: list[OutputRecord]) -> list[BaseException | None]:
         # force=True: send now instead of attaching to the consumed event, so we can await the acks.
-        futures = [
-            await self.outputs[r.topic].send(key=r.key, value=r.value, headers=list(r.headers), force=True)
-            for r in records
-        ]
-        results = await asyncio.gather(*futures, return_exceptions=True)
+        # A send can fail at once (e.g. a record over the size limit) or later, when its ack fails.
+        pending: list[asyncio.Future | BaseException] = []
+        for r in records:
+            try:
+                pending.append(
+                    await self.outputs[r.topic].send(key=r.key, value=r.value, headers=list(r.headers), force=True)
+                )
+            except Exception as exc:  # noqa: BLE001 - reported per record, like a failed ack
+                pending.append(exc)
+        futures = [p for p in pending if not isinstance(p, BaseException)]
+        acks = iter(await asyncio.gather(*futures, return_exceptions=True))
+        results = [p if isinstance(p, BaseException) else next(acks) for p in pending]
         return [result if isinstance(result, BaseException) else None for result in results]
 
     async def _emit(self, processor: BatchProcessor, outcomes: list[Outcome]) -> None:
-        """Send each outcome's records, then its processed marker; a failed send dead-letters the article.
+        """Send each outcome's records, then its processed marker.
 
         Markers go out only after the data they describe was acknowledged, so a marker proves delivery.
-        An error on the dead-letter or marker topic itself propagates and Faust restarts the agent.
+        Events or actors rejected for their size dead-letter the article. Any other failure (after resending
+        for ``producer_request_timeout``), or one on the dead-letter or marker topic, propagates: the caller
+        then exits without committing the batch.
         """
         per_outcome = [processor.data_records(o) for o in outcomes]
         errors = iter(await self._send_all([r for records in per_outcome for r in records]))
@@ -124,8 +174,9 @@ class ExtractEventsAgent:
         failed = []
         for outcome, records in zip(outcomes, per_outcome, strict=True):
             failures = [error for error in (next(errors) for _ in records) if error is not None]
-            if failures and outcome.dead_letter is not None:
-                raise failures[0]
+            fatal = [error for error in failures if not isinstance(error, _RECORD_ERRORS)]
+            if fatal or (failures and outcome.dead_letter is not None):
+                raise (fatal or failures)[0]
             if failures:
                 processor.mark_produce_failure(outcome, failures[0], now)
                 failed.append(outcome)
@@ -162,3 +213,25 @@ class ExtractEventsAgent:
         name = self.articles.get_topic_name()
         assigned = [tp for tp in self.app.consumer.assignment() if tp.topic == name]
         self.metrics.assigned_partitions.set(len(assigned))
+
+    async def rewind_past_log_end(self) -> None:
+        """Read a partition from its start again when our position lies beyond the end of its log.
+
+        Kafka answers a fetch past the log end with OFFSET_OUT_OF_RANGE and the consumer resets to the
+        earliest offset; Tansu answers with no records. After a memory-only broker restarted empty, the
+        worker may even commit its old offsets to the new broker while rejoining; without this it would
+        wait until the new log grows past them, skipping every record before.
+        """
+        if self.app.rebalancing:
+            return  # positions are reset by the rebalance itself
+        consumer = self.app.consumer
+        name = self.articles.get_topic_name()
+        for tp in [tp for tp in consumer.assignment() if tp.topic == name]:
+            with contextlib.suppress(AssertionError, KafkaError):  # revoked meanwhile
+                highwater, position = consumer.highwater(tp), await consumer.position(tp)
+                if highwater is not None and position is not None and position > highwater:
+                    earliest = (await consumer.earliest_offsets(tp))[tp]
+                    log.warning(
+                        "%s: position %d is past the log end %d; reading from %d", tp, position, highwater, earliest
+                    )
+                    await consumer.seek(tp, earliest)

@@ -29,6 +29,8 @@ class DecodeLimits:
 
     max_payload_bytes: int = 1_000_000
     max_body_chars: int = 200_000
+    #: The id keys every output record and is repeated in each event: keep it short.
+    max_id_chars: int = 1_000
     #: Bodies with a larger share of control characters are treated as binary garbage.
     max_control_share: float = 0.01
 
@@ -65,7 +67,10 @@ def decode_article(raw: bytes | None, limits: DecodeLimits, now: dt.datetime) ->
         return Rejection("decode", "invalid_json", f"value is not JSON: {exc}")
     if not isinstance(data, dict):
         return Rejection("decode", "not_an_object", f"expected a JSON object, got {type(data).__name__}")
-    article_id = data.get("id") if isinstance(data.get("id"), str) else None
+    raw_id = data.get("id")
+    if isinstance(raw_id, str) and len(raw_id) > limits.max_id_chars:
+        return Rejection("validate", "id_too_long", f"id of {len(raw_id)} characters exceeds {limits.max_id_chars}")
+    article_id = raw_id if isinstance(raw_id, str) else None
     body = data.get("body")
     if isinstance(body, str):
         controls = len(_CONTROL.findall(body))

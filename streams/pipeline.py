@@ -15,11 +15,26 @@ from streams.extraction import ArticleExtraction, Extractor
 from streams.settings import Settings
 from streams.topics import ACTORS, DEAD_LETTERS, EVENTS, PROCESSED
 
-__all__ = ["InputRecord", "Outcome", "OutputRecord", "BatchProcessor", "dead_letter_headers"]
+__all__ = [
+    "MAX_DEAD_LETTER_BYTES",
+    "MAX_KEY_BYTES",
+    "BatchProcessor",
+    "InputRecord",
+    "Outcome",
+    "OutputRecord",
+    "dead_letter_headers",
+]
 
 log = logging.getLogger(__name__)
 
 Status = Literal["ok", "dead_lettered", "skipped"]
+
+#: A dead letter must fit in one record (Faust's producer refuses more than 1,000,000 bytes, Kafka's
+#: default limit is 1 MiB): beyond this size its copies of the raw value are cut to a prefix.
+MAX_DEAD_LETTER_BYTES = 900_000
+#: Raw keys are kept up to this size in dead letters and markers; error messages up to this length.
+MAX_KEY_BYTES = 1_000
+_MAX_MESSAGE_CHARS = 2_000
 
 
 @dataclass(frozen=True)
@@ -76,23 +91,37 @@ def dead_letter_headers(letter: DeadLetter) -> tuple[tuple[str, bytes], ...]:
     )
 
 
+def _bounded_key(key: bytes | None) -> bytes | None:
+    return key[:MAX_KEY_BYTES] if key is not None else None
+
+
 def _dead_letter(
     record: InputRecord, stage: str, error_type: str, message: str, article_id: str | None, now: dt.datetime
 ) -> DeadLetter:
-    value = record.value or b""
-    return DeadLetter(
-        stage=stage,  # type: ignore[arg-type]
-        error_type=error_type,
-        error_message=message,
-        topic=record.topic,
-        partition=record.partition,
-        offset=record.offset,
-        key=record.key.decode("utf-8", "replace") if record.key is not None else None,
-        payload=value.decode("utf-8", "replace"),
-        payload_base64=base64.b64encode(value).decode("ascii"),
-        article_id=article_id,
-        failed_at=now,
-    )
+    """The dead letter of ``record``: its exact raw key and value, unless they would not fit in one record."""
+    value, key = record.value or b"", _bounded_key(record.key)
+    message = message[:_MAX_MESSAGE_CHARS]
+    if record.key is not None and len(record.key) > MAX_KEY_BYTES:
+        message += f" [key cut to its first {MAX_KEY_BYTES} of {len(record.key)} bytes]"
+    kept = value
+    while True:
+        cut = f" [payload cut to its first {len(kept)} of {len(value)} bytes]" if len(kept) < len(value) else ""
+        letter = DeadLetter(
+            stage=stage,  # type: ignore[arg-type]
+            error_type=error_type,
+            error_message=message + cut,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=key.decode("utf-8", "replace") if key is not None else None,
+            payload=kept.decode("utf-8", "replace"),
+            payload_base64=base64.b64encode(kept).decode("ascii"),
+            article_id=article_id,
+            failed_at=now,
+        )
+        if not kept or len(letter.model_dump_json()) <= MAX_DEAD_LETTER_BYTES:
+            return letter
+        kept = kept[: len(kept) // 2]
 
 
 class BatchProcessor:
@@ -171,7 +200,7 @@ class BatchProcessor:
             return [
                 OutputRecord(
                     topic(DEAD_LETTERS),
-                    outcome.record.key,
+                    _bounded_key(outcome.record.key),
                     letter.model_dump_json().encode(),
                     dead_letter_headers(letter),
                 )
@@ -195,5 +224,5 @@ class BatchProcessor:
             offset=record.offset,
             processed_at=now,
         )
-        key = outcome.article_id.encode() if outcome.article_id else record.key
+        key = outcome.article_id.encode() if outcome.article_id else _bounded_key(record.key)
         return OutputRecord(self.settings.topic(PROCESSED), key, marker.model_dump_json().encode())
