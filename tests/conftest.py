@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,6 +31,16 @@ def broker_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log_path = tmp_path_factory.mktemp("broker") / "tansu.log"
     with EmbeddedBroker(log_path=log_path) as broker:
         yield broker.url
+
+
+def require_binary(name: str) -> str:
+    """Path of a binary from Debian's `prometheus` package; missing fails under CI and skips elsewhere."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is missing: apt-get install -y prometheus")
+        pytest.skip(f"{name} not installed (apt-get install -y prometheus); CI runs this check")
+    return path
 
 
 def isolated_settings(broker_url: str) -> Settings:

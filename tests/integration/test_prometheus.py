@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import time
 import urllib.error
@@ -23,7 +21,7 @@ from schemas import Article
 from streams.embedded import free_port
 from streams.processes import WorkerProcess
 from streams.settings import Settings
-from tests.conftest import isolated_settings, worker_factory
+from tests.conftest import isolated_settings, require_binary, worker_factory
 from tests.integration.helpers import publish_articles, wait_for_markers
 from tests.integration.test_metrics import ALERTS, deployed_queries, feed
 
@@ -78,12 +76,7 @@ class Prometheus:
 @pytest.fixture(scope="module")
 def prometheus_binary() -> str:
     """The Debian package's prometheus; its absence fails under CI and skips elsewhere."""
-    path = shutil.which("prometheus")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("prometheus binary missing: apt-get install -y prometheus")
-        pytest.skip("prometheus not installed (apt-get install -y prometheus); CI runs this test")
-    return path
+    return require_binary("prometheus")
 
 
 @contextmanager

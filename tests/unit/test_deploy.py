@@ -6,9 +6,7 @@ Docker cannot run in CI, so the compose file is checked structurally; Prometheus
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path, PurePosixPath
@@ -18,6 +16,7 @@ import pytest
 import yaml
 
 from streams.settings import Settings
+from tests.conftest import require_binary
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
@@ -250,12 +249,7 @@ def test_every_dashboard_panel_queries_the_provisioned_datasource() -> None:
 @pytest.fixture(scope="module")
 def promtool() -> str:
     """The promtool binary (Debian package `prometheus`); missing fails under CI, skips elsewhere."""
-    path = shutil.which("promtool")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("promtool is missing: apt-get install -y prometheus")
-        pytest.skip("promtool not installed (apt-get install -y prometheus); CI runs this check")
-    return path
+    return require_binary("promtool")
 
 
 def run_promtool(promtool: str, *args: str | Path) -> None:
