@@ -73,7 +73,6 @@ class ExtractEventsAgent:
         self.metrics = metrics
         self.articles = self._topic(ARTICLES)
         self.outputs = {settings.topic(name): self._topic(name) for name in (EVENTS, ACTORS, DEAD_LETTERS, PROCESSED)}
-        self.processor: BatchProcessor | None = None
 
     def _topic(self, name: str) -> faust.TopicT:
         return self.app.topic(
@@ -90,7 +89,7 @@ class ExtractEventsAgent:
         started = time.perf_counter()
         config = ExtractionConfig(model=self.settings.model, batch_size=self.settings.batch_size)
         extractor = await asyncio.to_thread(Extractor, config)
-        self.processor = processor = BatchProcessor(extractor, self.settings)
+        processor = BatchProcessor(extractor, self.settings)
         self.metrics.model_load_seconds.set(time.perf_counter() - started)
         self.metrics.build_info.info({"version": version("newsevents"), "model": extractor.model_name})
         log.info("model %s loaded in %.1f s", extractor.model_name, time.perf_counter() - started)
