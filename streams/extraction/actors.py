@@ -29,6 +29,11 @@ _DOMESTIC = frozenset({"GOV", "COP", "OPP", "LEG", "JUD", "CVL", "REB", "MIL", "
 _MIN_SENTENCES_FOR_CONTEXT = 3
 _PATRONAGE = frozenset({"backed", "sponsored", "supported", "allied", "aligned", "funded", "armed", "trained"})
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "from", "to", "into", "across", "around", "of"})
+_TITLES = frozenset(
+    {"president", "premier", "minister", "chancellor", "king", "queen", "prince", "emir", "sheikh", "sultan", "general",
+     "gen", "colonel", "col", "secretary", "senator", "governor", "leader", "ayatollah", "dictator", "strongman",
+     "former", "ex", "late", "ousted", "deposed", "exiled"}
+)  # fmt: skip
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "′": "'", "`": "'"})
 
 
@@ -59,8 +64,12 @@ class Mention:
 class Gazetteer:
     """Multi-token dictionary over normalised token texts, longest match first."""
 
-    def __init__(self, nlp: Language, lex: Lexicons, places: dict[str, str]) -> None:
+    def __init__(
+        self, nlp: Language, lex: Lexicons, places: dict[str, str], place_alts: dict[str, frozenset[str]] | None = None
+    ) -> None:
+        self.place_alts = place_alts or {}  # ambiguous city name -> the countries that have a city of that name
         self.group_nouns = lex.modality.group_nouns
+        self.roles = lex.modality.nonpolitical_roles
         self.places = places  # lower-case city name -> ISO alpha-3 of its country
         self._table: dict[tuple[str, ...], _Entry] = {}
         self._lengths: dict[str, int] = {}
@@ -119,24 +128,30 @@ class Gazetteer:
             i = hit.end
         return out
 
-    @staticmethod
-    def _accept(doc: Doc, i: int, size: int, entry: _Entry, day: dt.date) -> bool:
+    def _accept(self, doc: Doc, i: int, size: int, entry: _Entry, day: dt.date) -> bool:
         first = doc[i]
+        if entry.kind == "country" and not self._country_sense(doc, i, size):
+            return False
         if entry.exact is not None:
             return doc[i : i + size].text.rstrip("’′'") == entry.exact
-        if entry.kind == "leader" and size == 1 and i > 0:
+        if entry.kind == "leader" and size == 1:
             # "Simon Taylor" is not Charles Taylor: a bare surname preceded by another given name.
-            prev = doc[i - 1]
+            prev = doc[i - 1] if i > 0 else None
             given = {w.lower() for leader in entry.leaders for w in leader.name.split()}
             if (
-                prev.pos_ == "PROPN"
+                prev is not None
+                and prev.pos_ == "PROPN"
                 and prev.text[:1].isupper()
                 and prev.lower_ not in given
                 and prev.ent_type_ == "PERSON"
             ):
                 return False
-            # A bare surname outside its holder's term needs a title before it ("President Reagan").
-            titled = prev.lower_.rstrip(".") not in ("mr", "mrs", "ms", "dr") and prev.text[:1].isupper()
+            # A bare surname outside its holder's term needs a title before it ("President Reagan"); a capitalised
+            # word in a title-case headline ("Taylor poised for Scotland return") is no title.
+            titled = prev is not None and (
+                prev.lower_.rstrip(".") in _TITLES
+                or (prev.lower_.rstrip(".") not in ("mr", "mrs", "ms", "dr") and prev.text[:1].isupper())
+            )
             if not titled and not any(leader.active_on(day) for leader in entry.leaders):
                 return False
         if entry.kind == "sector" or entry.name.islower():
@@ -148,6 +163,18 @@ class Gazetteer:
             return False
         end = i + size
         return not (end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in _PATRONAGE)
+
+    def _country_sense(self, doc: Doc, i: int, size: int) -> bool:
+        """False for a country name inside a longer person name ("Michael Jordan") or naming a US state after one
+        of its cities ("Atlanta, Georgia")."""
+        first, end = doc[i], i + size
+        if first.ent_type_ == "PERSON" and (
+            first.ent_iob_ == "I" or (end < len(doc) and doc[end].ent_iob_ == "I" and doc[end].ent_type_ == "PERSON")
+        ):
+            return False
+        if i >= 2 and doc[i - 1].text == "," and doc[i - 2].pos_ == "PROPN":
+            return self.places.get(doc[i - 2].lower_) != "USA" or doc[i - 2].lower_ == doc[i].lower_
+        return True
 
 
 @dataclass
@@ -167,6 +194,7 @@ class DocActors:
     sent_of: list[int] = field(default_factory=list)  # sentence index of each token (Token.sent is O(n))
     sent_starts: list[int] = field(default_factory=list)  # first token of each sentence
     text: str = ""  # doc.text, cached: spaCy rebuilds it on every access
+    context: Counter[str] = field(default_factory=Counter)  # country code -> gazetteer mentions (before cities)
 
     @classmethod
     def build(cls, gaz: Gazetteer, doc: Doc, day: dt.date) -> DocActors:
@@ -177,12 +205,25 @@ class DocActors:
         self.long_enough = len(self.sent_starts) >= _MIN_SENTENCES_FOR_CONTEXT
         self.mentions = [m for m in gaz.scan(doc, day) if not self._inside_name(m)]
         covered = {i for m in self.mentions for i in range(m.start, m.end)}
+        self.context = Counter(
+            m.entry.country
+            for m in self.mentions
+            if m.entry.country
+            and m.entry.kind != "sector"
+            and not (m.entry.kind == "capital" and doc[m.start : m.end].text.lower() in gaz.place_alts)
+        )
+        if gaz.place_alts:
+            self.mentions = [self._disambiguated(m) for m in self.mentions]
         surnames: set[str] = set()
         for ent in doc.ents:
             if any(i in covered for i in range(ent.start, ent.end)):
                 continue
             located = ent.root.dep_ == "poss" or (ent.root.dep_ == "pobj" and ent.root.head.lower_ in _LOCATIVE)
             if ent.label_ in ("GPE", "LOC") and located and (country := gaz.places.get(ent.text.lower())) is not None:
+                alts = gaz.place_alts.get(ent.text.lower())
+                if alts:  # "Tripoli" in an article about Lebanon is the Lebanese city
+                    best = max(alts, key=lambda c: self.context.get(c, 0))
+                    country = best if self.context.get(best, 0) > 0 else country
                 self.mentions.append(Mention(ent.start, ent.end, _Entry("place", ent.text, country)))
                 covered.update(range(ent.start, ent.end))
             if ent.label_ == "ORG" and not self.long_enough:
@@ -211,6 +252,19 @@ class DocActors:
             if actor is not None:
                 self._resolved.append((head.i, actor, self._is_person(head)))
         return self
+
+    def _disambiguated(self, m: Mention) -> Mention:
+        """A capital's name shared with a city of a country the article is about, while the capital's own country
+        is not mentioned otherwise ("Tripoli" in a report on Lebanon), is that city."""
+        if m.entry.kind != "capital":
+            return m
+        alts = self.gaz.place_alts.get(self.doc[m.start : m.end].text.lower())
+        if not alts or self.context.get(m.entry.country or "", 0) > 0:
+            return m
+        best = max(alts, key=lambda c: self.context.get(c, 0))
+        if best == m.entry.country or self.context.get(best, 0) == 0:
+            return m
+        return Mention(m.start, m.end, _Entry("place", m.entry.name, best))
 
     def _inside_name(self, m: Mention) -> bool:
         """A place starting a longer proper name is part of that name: "the Paris Club", "the Washington Post"."""
@@ -286,6 +340,8 @@ class DocActors:
             country, name = e.country, e.name
             if country_m.start <= head.i < country_m.end or e.kind == "org":
                 sector = e.sector
+            elif e.kind in ("capital", "seat") and self.doc[country_m.end - 1].dep_ == "poss":
+                sector = e.sector  # "Moscow's demands": the capital stands for the government
             ethnic = any(t.lower_ == "ethnic" for t in head.lefts)
             if e.kind == "demonym" and (country_m.start <= head.i < country_m.end or ethnic):
                 # "ethnic Albanians in southern Serbia": residents are coded by where they live.
@@ -315,6 +371,8 @@ class DocActors:
     def _parts(self, head: Token) -> tuple[Mention | None, Mention | None, Mention | None, list[Token]] | None:
         """The country-bearing, sector and person mentions of the phrase, or None when it names no actor."""
         tokens = self._phrase(head)
+        if any(t.lower_ in self.gaz.roles and t.i <= head.i for t in tokens):
+            return None  # "the Welsh runner", "England coach Andy Robinson", "US food giant": not political actors
         head_m = self.by_token.get(head.i)
         country_m = sector_m = person = None
         # The head itself first, then the modifiers closest to it.

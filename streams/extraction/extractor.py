@@ -25,6 +25,19 @@ __all__ = ["ArticleExtraction", "ExtractionConfig", "Extractor", "resolve_model_
 #: The rule-based lemmatizer is not used: triggers match on inflected forms generated from the lexicon.
 _UNUSED_PIPES = ("lemmatizer",)
 _MAX_TRIGGER_SPAN = 6
+_ON_TARGET_GROUND = frozenset({"COERCE", "ASSAULT"})
+_GROUPINGS = frozenset({"IGO", "NGO", "WST", "IMG"})
+_SPORT_HITS, _SPORT_DISTINCT = 4, 3
+#: Sectors that keep an event in a sports report: authorities acting on players and clubs, or violence.
+_OFFICIAL = frozenset({"GOV", "JUD", "COP", "MIL", "LEG", "REB"})
+
+
+#: ... and only legal, coercive or demanding acts: "charged", "banned", "investigated", "called for".
+_OFFICIAL_TYPES = frozenset({"ACCUSE", "COERCE", "SANCTION", "REQUEST", "PROTEST"})
+
+
+def _official(ev: CodedEvent, plover: str) -> bool:
+    return plover in _OFFICIAL_TYPES and any(a is not None and a.sector in _OFFICIAL for a in (ev.source, ev.target))
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,7 @@ class Extractor:
         self.nlp = spacy.load(self.model_name, exclude=list(_UNUSED_PIPES))
         lex = load_lexicons()
         self._cameo = lex.cameo
+        self._sport_terms = lex.modality.sport_terms
         self._coder = SentenceCoder(TriggerIndex(lex.triggers), lex.modality, lex.cameo)
         names: dict[str, tuple[str, str]] = {}
         for c in lex.countries:
@@ -65,7 +79,8 @@ class Extractor:
         cities = CityTable()
         self._locations = LocationResolver(cities, names)
         places = {name: place.country for name, place in cities.cities.items() if place.country}
-        self._gaz = Gazetteer(self.nlp, lex, places)
+        alts = {name: frozenset(c for c in by_country if c) for name, by_country in cities.alternatives.items()}
+        self._gaz = Gazetteer(self.nlp, lex, places, alts)
         self._dates = DateResolver()
         self.load_seconds = time.perf_counter() - started
 
@@ -85,16 +100,30 @@ class Extractor:
         located = False
         events: list[Event] = []
         seen: set[str] = set()
+        sport = self._is_sport(doc)
         for s_idx, sent in enumerate(doc.sents):
             coded = self._coder.code(sent, actors, date_tokens)
+            if sport:
+                coded = [ev for ev in coded if _official(ev, self._cameo[ev.cameo].plover)]
             if not coded:
                 continue
-            loc = self._locations.in_span(sent)
-            if loc is None:
-                if not located:
-                    article_loc, located = self._article_location(actors), True
-                loc = article_loc
+            hypo = self._coder.hypothetical_scopes(sent)
+            sent_loc = self._locations.in_span(sent, hypo, context=actors.context)
             for ev in coded:
+                # The event's own clause first, then the sentence outside hypotheticals, then, for an act of
+                # force on a foreign target, the target's country, else the article's main country.
+                tok = ev.match.token
+                clause = (tok.left_edge.i, tok.right_edge.i + 1)
+                loc = (
+                    (self._locations.in_span(sent, hypo, clause, actors.context) if sent_loc is not None else None)
+                    or self._locations.region_in(sent, clause, hypo)
+                    or sent_loc
+                    or self._target_location(ev)
+                )
+                if loc is None:
+                    if not located:
+                        article_loc, located = self._article_location(actors), True
+                    loc = article_loc
                 event = self._event(article, s_idx, sent.text, ev, day, loc, extracted_at)
                 if event.event_id not in seen:
                     seen.add(event.event_id)
@@ -121,6 +150,21 @@ class Extractor:
             for s_idx, a in sorted(found, key=lambda f: f[1].start)
         ]
         return ArticleExtraction(article.id, events, mentions)
+
+    def _is_sport(self, doc: Doc) -> bool:
+        """A sports report (several distinct sport words): its country names are teams, its attacks are play."""
+        hits = [t.lower_ for t in doc if t.lower_ in self._sport_terms]
+        return len(hits) >= _SPORT_HITS and len(set(hits)) >= _SPORT_DISTINCT
+
+    def _target_location(self, ev: CodedEvent) -> Location | None:
+        """ "annexed by Russia", "troops attacked Ukraine": an act of force happens on its foreign target's ground."""
+        target, source = ev.target, ev.source
+        if self._cameo[ev.cameo].plover not in _ON_TARGET_GROUND or target is None or not target.country:
+            return None
+        if target.country in _GROUPINGS or len(target.country) != 3 or (source and source.country == target.country):
+            return None
+        name = self._gaz.country_names.get(target.country)
+        return Location(name=name, country=target.country) if name else None
 
     def _article_location(self, actors: DocActors) -> Location | None:
         """The country the article mentions most (countries, capitals, demonyms, cities), as a Location."""

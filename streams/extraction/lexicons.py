@@ -112,6 +112,20 @@ class Modality:
     reject_codes: dict[str, str]  # PLOVER type -> CAMEO code when negated ("did not accept" -> 120)
     preparation_code: str
     demand_code: str
+    #: Role nouns of sport, show business and commerce: a phrase naming one is no political actor ("Welsh runner").
+    nonpolitical_roles: frozenset[str] = frozenset()
+    #: Words that mark a sports report, where country names are teams and "attack", "clash" are play.
+    sport_terms: frozenset[str] = frozenset()
+    #: Modifiers that make a word of force figurative: "legal attacks", "price war", "charm offensive".
+    figurative_modifiers: frozenset[str] = frozenset()
+    #: ... and those that make it words: "a scathing attack", "a verbal assault" (coded as criticism).
+    verbal_modifiers: frozenset[str] = frozenset()
+    #: Things one is "bombarded" or "hit" with that are words: questions, letters, complaints.
+    verbal_instruments: frozenset[str] = frozenset()
+    #: Verbs whose subject receives the act named by their object: "Ethiopians need emergency assistance".
+    recipient_verbs: frozenset[str] = frozenset()
+    #: Works that are "shot", "hit" or "attacked" in reviews: films, scenes, albums, charts.
+    creative_works: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -67,3 +67,11 @@ def test_light_verb_triggers_present() -> None:
 @pytest.mark.parametrize(("code", "quad"), [("040", 1), ("057", 1), ("0841", 2), ("112", 3), ("130", 3), ("190", 4)])
 def test_quad_class(code: str, quad: int) -> None:
     assert quad_class(code) == quad
+
+
+def test_non_political_word_lists_do_not_shadow_actor_words() -> None:
+    lex = load_lexicons()
+    mod = lex.modality
+    assert mod.nonpolitical_roles and mod.sport_terms and mod.recipient_verbs
+    assert not mod.nonpolitical_roles & (set(lex.sectors) | mod.group_nouns)  # "strikers" stay LAB actors
+    assert not (mod.figurative_modifiers & mod.verbal_modifiers)
