@@ -9,9 +9,11 @@ import click
 import orjson
 from rich.console import Console
 
+from streams.bench.options import BenchOptions, parse_rate, parse_workers
 from streams.bench.report import report_tables
-from streams.bench.run import BenchOptions, parse_rate, parse_workers, run_bench
+from streams.bench.run import run_bench
 from streams.cli.options import broker_option, settings_with
+from streams.exceptions import NewseventsError
 
 __all__ = ["command"]
 
@@ -77,8 +79,14 @@ def command(
         paced_seconds=paced_seconds,
         broker=broker or settings_with().broker,
     )
-    report = run_bench(options, settings_with(), lambda line: click.echo(line, err=True))
+    try:
+        report = run_bench(options, settings_with(), lambda line: click.echo(line, err=True))
+    except NewseventsError as exc:  # a worker or the broker failed: say so without a traceback
+        raise click.ClickException(str(exc)) from exc
     if as_json:
         sys.stdout.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:
-        Console().print(report_tables(report))
+        console = Console()
+        if not console.is_terminal:
+            console = Console(width=120)  # a file or pipe: do not fold the table to 80 columns
+        console.print(report_tables(report))
