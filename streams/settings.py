@@ -41,7 +41,9 @@ class Settings(BaseSettings):
         default=16, ge=1, description="NEWSEVENTS_BATCH_SIZE: articles taken from the stream per batch."
     )
     batch_timeout: float = Field(
-        default=0.5, gt=0, description="NEWSEVENTS_BATCH_TIMEOUT: seconds to wait for a batch to fill."
+        default=0.1,
+        gt=0,
+        description="NEWSEVENTS_BATCH_TIMEOUT: seconds to wait for a batch to fill (bounds latency at low rates).",
     )
     max_body_chars: int = Field(
         default=200_000, ge=1, description="NEWSEVENTS_MAX_BODY_CHARS: longer bodies are dead-lettered."

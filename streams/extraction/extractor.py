@@ -18,12 +18,15 @@ from streams.extraction.actors import DocActors, Gazetteer
 from streams.extraction.context import CityTable, DateResolver, LocationResolver
 from streams.extraction.events import CodedEvent, SentenceCoder
 from streams.extraction.lexicons import load_lexicons, quad_class
+from streams.extraction.pos import PosLookup
 from streams.extraction.triggers import TriggerIndex
 
 __all__ = ["ArticleExtraction", "ExtractionConfig", "Extractor", "resolve_model_name"]
 
 #: The rule-based lemmatizer is not used: triggers match on inflected forms generated from the lexicon.
 _UNUSED_PIPES = ("lemmatizer",)
+#: Its POS mapping is applied by table lookup instead (streams.extraction.pos), after the pipe.
+_LOOKUP_PIPE = "attribute_ruler"
 _MAX_TRIGGER_SPAN = 6
 _ON_TARGET_GROUND = frozenset({"COERCE", "ASSAULT"})
 _GROUPINGS = frozenset({"IGO", "NGO", "WST", "IMG"})
@@ -67,7 +70,8 @@ class Extractor:
         started = time.perf_counter()
         self.config = config
         self.model_name = resolve_model_name(config.model)
-        self.nlp = spacy.load(self.model_name, exclude=list(_UNUSED_PIPES))
+        self.nlp = spacy.load(self.model_name, exclude=list(_UNUSED_PIPES), disable=[_LOOKUP_PIPE])
+        self._pos = PosLookup(self.nlp.vocab, self.nlp.get_pipe(_LOOKUP_PIPE).patterns)
         lex = load_lexicons()
         self._cameo = lex.cameo
         self._sport_terms = lex.modality.sport_terms
@@ -90,7 +94,7 @@ class Extractor:
     def extract_many(self, articles: Sequence[Article], extracted_at: dt.datetime) -> list[ArticleExtraction]:
         """Parse all bodies with ``nlp.pipe`` and code each; one result per article, same order."""
         docs = self.nlp.pipe((a.body for a in articles), batch_size=self.config.batch_size)
-        return [self._code(article, doc, extracted_at) for article, doc in zip(articles, docs, strict=True)]
+        return [self._code(article, self._pos(doc), extracted_at) for article, doc in zip(articles, docs, strict=True)]
 
     def _code(self, article: Article, doc: Doc, extracted_at: dt.datetime) -> ArticleExtraction:
         day = article.published_at.date() if article.published_at else extracted_at.date()
