@@ -16,9 +16,13 @@ from types import TracebackType
 from streams.embedded import free_port
 from streams.exceptions import NewseventsError
 
-__all__ = ["WorkerProcess", "WorkerStartError"]
+__all__ = ["WorkerProcess", "WorkerStartError", "metric_sum"]
 
-_ASSIGNED = re.compile(r"^newsevents_assigned_partitions (\S+)$", re.MULTILINE)
+
+def metric_sum(exposition: str, name: str) -> float:
+    """Sum of every series of metric ``name`` in Prometheus text ``exposition`` (0 when it has none)."""
+    pattern = rf"^{re.escape(name)}(?:\{{[^}}]*\}})? (\S+)$"
+    return sum(float(value) for value in re.findall(pattern, exposition, re.MULTILINE))
 
 
 class WorkerStartError(NewseventsError):
@@ -78,8 +82,7 @@ class WorkerProcess:
                 message = f"worker exited with code {self.process and self.process.returncode}"
                 raise WorkerStartError(message)
             try:
-                match = _ASSIGNED.search(self.metrics_text())
-                if match and float(match.group(1)) > 0:
+                if metric_sum(self.metrics_text(), "newsevents_assigned_partitions") > 0:
                     return
             except (OSError, urllib.error.URLError):
                 pass

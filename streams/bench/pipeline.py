@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import re
 import time
 import uuid
 from collections import Counter
@@ -20,7 +19,7 @@ from schemas import Article
 from streams.bench.machine import busy_cpu_seconds, process_cpu_seconds, process_memory_mb
 from streams.bench.stats import latency_summary, per_second, ratio
 from streams.exceptions import NewseventsError
-from streams.processes import WorkerProcess
+from streams.processes import WorkerProcess, metric_sum
 from streams.settings import Settings
 from streams.topics import ARTICLES, PROCESSED, bootstrap_servers, ensure_topics
 
@@ -56,14 +55,9 @@ class PipelineConfig:
     ready_timeout: float = 180.0
 
 
-def _gauge(text: str, name: str) -> float:
-    match = re.search(rf"^{name} (\S+)$", text, re.MULTILINE)
-    return float(match.group(1)) if match else 0.0
-
-
 def _histograms(worker: WorkerProcess) -> dict[str, float]:
     text = worker.metrics_text()
-    return {f"{name}_{part}": _gauge(text, f"{name}_{part}") for name in _HISTOGRAMS for part in ("sum", "count")}
+    return {f"{name}_{part}": metric_sum(text, f"{name}_{part}") for name in _HISTOGRAMS for part in ("sum", "count")}
 
 
 def _pid(worker: WorkerProcess) -> int:
@@ -79,8 +73,8 @@ def _wait_settled(workers: Sequence[WorkerProcess], partitions: int, timeout: fl
     settled_since: float | None = None
     while time.monotonic() < deadline:
         texts = [worker.metrics_text() for worker in workers]
-        assigned = [_gauge(text, "newsevents_assigned_partitions") for text in texts]
-        loaded = all(_gauge(text, "newsevents_model_load_seconds") > 0 for text in texts)
+        assigned = [metric_sum(text, "newsevents_assigned_partitions") for text in texts]
+        loaded = all(metric_sum(text, "newsevents_model_load_seconds") > 0 for text in texts)
         if loaded and sum(assigned) == partitions and min(assigned) > 0:
             settled_since = settled_since or time.monotonic()
             if time.monotonic() - settled_since >= _SETTLED_SECONDS:

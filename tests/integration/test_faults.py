@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
-import re
 import signal
 import time
 from collections import Counter, defaultdict
@@ -29,7 +28,7 @@ from streams.decode import DecodeLimits, Rejection, decode_article
 from streams.embedded import EmbeddedBroker
 from streams.extraction import ExtractionConfig, Extractor
 from streams.pipeline import MAX_DEAD_LETTER_BYTES
-from streams.processes import WorkerProcess
+from streams.processes import WorkerProcess, metric_sum
 from streams.settings import Settings
 from streams.topics import ARTICLES, DEAD_LETTERS, EVENTS, PROCESSED, ensure_topics
 from tests.conftest import isolated_settings, worker_factory
@@ -46,7 +45,6 @@ BODIES = [
     "Protesters marched against the government in Caracas.",
     "The weather stayed mild across the region all week.",
 ]
-_PROCESSED = re.compile(r"^newsevents_articles_processed_total\{[^}]*\} (\S+)$", re.MULTILINE)
 
 
 def short_articles(prefix: str, n: int) -> list[Article]:
@@ -63,7 +61,7 @@ def report(test: str, **figures: object) -> None:
 def processed_count(worker: WorkerProcess) -> float:
     """Articles this worker has finished (0 while it does not answer)."""
     try:
-        return sum(float(value) for value in _PROCESSED.findall(worker.metrics_text()))
+        return metric_sum(worker.metrics_text(), "newsevents_articles_processed_total")
     except OSError:
         return 0.0
 
