@@ -6,7 +6,7 @@ import asyncio
 import logging
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError, for_code
 
 from streams.settings import Settings
 
@@ -64,11 +64,15 @@ async def ensure_topics(settings: Settings, *, timeout: float = 30.0) -> list[st
         created = []
         for name in missing:
             topic = NewTopic(name, num_partitions=settings.partitions, replication_factor=settings.replication_factor)
-            try:
-                await admin.create_topics([topic])
+            response = await admin.create_topics([topic])
+            for _topic, code, *message in response.topic_errors:  # the admin client does not raise these
+                error = for_code(code)
+                if error is TopicAlreadyExistsError:
+                    continue  # another worker created it between listing and creating
+                if code:
+                    reason = f"cannot create topic {name}: {message[0] if message else ''}"
+                    raise error(reason)
                 created.append(name)
-            except TopicAlreadyExistsError:
-                pass  # another worker created it between listing and creating
         if created:
             log.info("created topics %s with %d partitions", created, settings.partitions)
         return created
