@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from importlib.metadata import version
 
 import faust
-from aiokafka.errors import CorruptRecordException, KafkaError, MessageSizeTooLargeError, RecordTooLargeError
+from aiokafka.errors import (
+    CorruptRecordException,
+    KafkaError,
+    KafkaTimeoutError,
+    MessageSizeTooLargeError,
+    RecordTooLargeError,
+)
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CollectorRegistry
 
@@ -128,14 +134,15 @@ class ExtractEventsAgent:
     async def _send_all(self, records: list[OutputRecord]) -> list[BaseException | None]:
         """Produce ``records`` until the broker acknowledged each; return per-record errors.
 
-        Records failing for any reason but their size are sent again for up to ``producer_request_timeout``
-        (after a restart, Tansu answers some produce requests with UnknownError); duplicates are allowed.
+        Records failing for any reason but their size are sent again until ``producer_request_timeout`` has
+        passed; duplicates are allowed. Records not yet handed to the producer by then fail unsent: each
+        send may block for up to that timeout while the producer's buffer for a partition is full.
         """
         deadline = time.monotonic() + self.app.conf.producer_request_timeout
         errors: list[BaseException | None] = [None] * len(records)
         todo = list(range(len(records)))
         while True:
-            for i, error in zip(todo, await self._send_once([records[i] for i in todo]), strict=True):
+            for i, error in zip(todo, await self._send_once([records[i] for i in todo], deadline), strict=True):
                 errors[i] = error
             todo = [i for i in todo if errors[i] is not None and not isinstance(errors[i], _RECORD_ERRORS)]
             if not todo or time.monotonic() >= deadline:
@@ -143,11 +150,14 @@ class ExtractEventsAgent:
             log.warning("%d records not acknowledged (%s); sending them again", len(todo), errors[todo[0]])
             await asyncio.sleep(_RESEND_PAUSE)
 
-    async def _send_once(self, records: list[OutputRecord]) -> list[BaseException | None]:
+    async def _send_once(self, records: list[OutputRecord], deadline: float) -> list[BaseException | None]:
         # force=True: send now instead of attaching to the consumed event, so we can await the acks.
         # A send can fail at once (e.g. a record over the size limit) or later, when its ack fails.
         pending: list[asyncio.Future | BaseException] = []
         for r in records:
+            if time.monotonic() >= deadline:
+                pending.append(KafkaTimeoutError("not sent within producer_request_timeout"))
+                continue
             try:
                 pending.append(
                     await self.outputs[r.topic].send(key=r.key, value=r.value, headers=list(r.headers), force=True)

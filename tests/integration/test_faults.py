@@ -58,12 +58,22 @@ def report(test: str, **figures: object) -> None:
     print(f"\nFAULTS {test}: " + " ".join(f"{name}={value}" for name, value in figures.items()))
 
 
-def processed_count(worker: WorkerProcess) -> float:
-    """Articles this worker has finished (0 while it does not answer)."""
+def worker_metric(worker: WorkerProcess, name: str) -> float:
+    """One of the worker's metrics, summed over its labels (0 while it does not answer)."""
     try:
-        return metric_sum(worker.metrics_text(), "newsevents_articles_processed_total")
+        return metric_sum(worker.metrics_text(), name)
     except OSError:
         return 0.0
+
+
+def processed_count(worker: WorkerProcess) -> float:
+    """Articles this worker has finished."""
+    return worker_metric(worker, "newsevents_articles_processed_total")
+
+
+def batch_in_flight(worker: WorkerProcess) -> bool:
+    """Whether the worker has taken articles it has not finished yet."""
+    return worker_metric(worker, "newsevents_articles_consumed_total") > processed_count(worker)
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, what: str, interval: float = 0.1) -> float:
@@ -349,28 +359,30 @@ def test_hostile_payloads_are_dead_lettered_or_processed_and_the_worker_survives
 # --- broker loss --------------------------------------------------------------------------------------
 
 
-def _restart(broker: EmbeddedBroker, settings: Settings, log_dir: Path, pause: float) -> EmbeddedBroker:
-    """Stop ``broker`` (losing everything: it is memory-only), start a new one on its port, recreate topics."""
+def _restart(
+    broker: EmbeddedBroker, settings: Settings, log_dir: Path, worker: WorkerProcess, outage: float
+) -> EmbeddedBroker:
+    """Stop ``broker`` (losing everything: it is memory-only); ``outage`` s later start a new one on its port.
+
+    The worker runs through the outage, but is frozen while the new broker starts and its topics are recreated.
+    Its producer still holds the old broker's metadata and sends its in-flight output at once; Tansu accepts
+    records for a topic it does not know, and creating that topic afterwards resets the partition's offsets:
+    the next produce requests collide with the records already there (``AlreadyExists`` in Tansu's log,
+    ``UnknownError`` to the client). Apache Kafka keeps its topics across a restart, so this race is Tansu's.
+    """
     broker.stop()
-    time.sleep(pause)
-    replacement = EmbeddedBroker(port=broker.port, log_path=log_dir / "tansu-restarted.log").start()
-    asyncio.run(ensure_topics(settings))
+    time.sleep(outage)
+    worker.signal(signal.SIGSTOP)
+    try:
+        replacement = EmbeddedBroker(port=broker.port, log_path=log_dir / "tansu-restarted.log").start()
+        asyncio.run(ensure_topics(settings))
+    finally:
+        worker.signal(signal.SIGCONT)
     return replacement
 
 
 def _ids(articles: Iterable[Article]) -> set[str]:
     return {a.id for a in articles}
-
-
-def _settled(worker: WorkerProcess, quiet: int = 6) -> Callable[[], bool]:
-    """A condition: the worker's processed count did not change over ``quiet`` consecutive polls."""
-    history: list[float] = []
-
-    def settled() -> bool:
-        history.append(processed_count(worker))
-        return len(history) > quiet and len(set(history[-quiet - 1 :])) == 1
-
-    return settled
 
 
 def test_worker_reconnects_when_the_broker_comes_back(tmp_path: Path) -> None:
@@ -382,25 +394,18 @@ def test_worker_reconnects_when_the_broker_comes_back(tmp_path: Path) -> None:
             worker = start()
             publish_articles(settings, short_articles("before", 1000))
             wait_until(lambda: processed_count(worker) >= 16, 60, "processing")
-            broker = _restart(broker, settings, tmp_path, pause=3.0)
+            broker = _restart(broker, settings, tmp_path, worker, outage=3.0)
             restarted = time.monotonic()
-            # Let the worker first deliver the outputs it was sending when the broker went away: while those
-            # are retried, Tansu sometimes gives two produce requests the same offset (AlreadyExists in its
-            # log, UnknownError to the client) and then loses records it acknowledged on that partition.
-            settle_seconds = wait_until(_settled(worker), 60, "the in-flight output delivered", interval=1.0)
             after = short_articles("after", 8)
-            started = time.monotonic()
             publish_articles(settings, after)
             found = wait_for_ids(settings, _ids(after), timeout=90)
-            recovered = time.monotonic() - started
+            recovered = time.monotonic() - restarted
             report(
                 "broker-restart",
                 sent_after_restart=len(after),
                 processed=len(_ids(after) & {m.article_id for m in found}),
-                lost=0,
-                settle_seconds=f"{settle_seconds:.1f}",
+                lost=len(_ids(after) - {m.article_id for m in found}),
                 recovery_seconds=f"{recovered:.1f}",
-                since_restart_seconds=f"{time.monotonic() - restarted:.1f}",
                 in_flight_delivered_to_new_broker=len({m.article_id for m in found} - _ids(after)),
             )
             assert worker.process is not None and worker.process.poll() is None, "the worker restarted"
@@ -410,14 +415,20 @@ def test_worker_reconnects_when_the_broker_comes_back(tmp_path: Path) -> None:
 
 
 def test_worker_exits_non_zero_when_output_cannot_be_delivered(tmp_path: Path) -> None:
-    """Broker gone mid-stream for longer than the producer's request timeout: the worker exits with 75."""
+    """Broker gone during a batch for longer than the producer's request timeout: the worker exits with 75."""
     broker = EmbeddedBroker(log_path=tmp_path / "tansu.log").start()
     try:
         settings = isolated_settings(broker.url)
         with worker_factory(settings, tmp_path) as start:
             worker = start(PRODUCER_REQUEST_TIMEOUT="3")  # Faust setting, 1200 s by default
-            publish_articles(settings, short_articles("before", 1000))
-            wait_until(lambda: processed_count(worker) >= 16, 60, "processing")
+            # Long articles make a batch take seconds, so the broker surely stops while one is being coded:
+            # a worker with nothing to send when the broker goes away just waits for it.
+            long_body = " ".join(BODIES * 25)
+            publish_articles(
+                settings,
+                [Article(id=f"long-{i}", body=long_body, published_at=PUBLISHED) for i in range(64)],
+            )
+            wait_until(lambda: batch_in_flight(worker), 60, "a batch in flight")
             broker.stop()
             process = worker.process
             assert process is not None
