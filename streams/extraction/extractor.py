@@ -13,15 +13,18 @@ from dataclasses import dataclass
 import spacy
 from spacy.tokens import Doc, Span
 
-from schemas import ActorMention, Article, Event, Location, Trigger
+from schemas import Actor, ActorMention, Article, Event, Location, Trigger
 from streams.extraction.actors import DocActors, Gazetteer
+from streams.extraction.confidence import ConfidenceModel, Evidence
 from streams.extraction.context import CityTable, DateResolver, LocationResolver
 from streams.extraction.events import CodedEvent, SentenceCoder
 from streams.extraction.lexicons import load_lexicons, quad_class
 from streams.extraction.pos import PosLookup
+from streams.extraction.trigger_priors import TriggerPriors
 from streams.extraction.triggers import TriggerIndex
+from streams.extraction.vocab import GROUPINGS, POLITICAL_SECTORS
 
-__all__ = ["ArticleExtraction", "ExtractionConfig", "Extractor", "resolve_model_name"]
+__all__ = ["ArticleExtraction", "ExtractionConfig", "Extractor", "merge_repeated", "resolve_model_name"]
 
 #: The rule-based lemmatizer is not used: triggers match on inflected forms generated from the lexicon.
 _UNUSED_PIPES = ("lemmatizer",)
@@ -29,7 +32,6 @@ _UNUSED_PIPES = ("lemmatizer",)
 _LOOKUP_PIPE = "attribute_ruler"
 _MAX_TRIGGER_SPAN = 6
 _ON_TARGET_GROUND = frozenset({"COERCE", "ASSAULT"})
-_GROUPINGS = frozenset({"IGO", "NGO", "WST", "IMG"})
 _SPORT_HITS, _SPORT_DISTINCT = 4, 3
 #: Sectors that keep an event in a sports report: authorities acting on players and clubs, or violence.
 _OFFICIAL = frozenset({"GOV", "JUD", "COP", "MIL", "LEG", "REB"})
@@ -41,6 +43,35 @@ _OFFICIAL_TYPES = frozenset({"ACCUSE", "COERCE", "SANCTION", "REQUEST", "PROTEST
 
 def _official(ev: CodedEvent, plover: str) -> bool:
     return plover in _OFFICIAL_TYPES and any(a is not None and a.sector in _OFFICIAL for a in (ev.source, ev.target))
+
+
+def _political(actor: Actor | None) -> bool:
+    """A state, grouping or political sector: "Britain", "the EU", "ministers" (not a firm, a charity, citizens)."""
+    if actor is None:
+        return False
+    return actor.sector in POLITICAL_SECTORS or (actor.sector is None and actor.country not in (None, "NGO"))
+
+
+def _admissible(event: Event) -> bool:
+    """No business act without a political actor on one side."""
+    sides = (event.source, event.target)
+    return not any(a is not None and a.sector == "BUS" for a in sides) or any(_political(a) for a in sides)
+
+
+def merge_repeated(events: list[Event]) -> list[Event]:
+    """One event per type and dyad in an article (the headline and the lead report one act twice): the most
+    confident mention stays, in text order."""
+    best: dict[tuple[str | None, ...], Event] = {}
+    for event in events:
+        key = (event.plover_type, *_actor_key(event.source), *_actor_key(event.target))
+        if key not in best or event.confidence > best[key].confidence:
+            best[key] = event
+    kept = {id(e) for e in best.values()}
+    return [e for e in events if id(e) in kept]
+
+
+def _actor_key(actor: Actor | None) -> tuple[str | None, ...]:
+    return (None, None, None) if actor is None else (actor.name, actor.country, actor.sector)
 
 
 @dataclass(frozen=True)
@@ -86,6 +117,8 @@ class Extractor:
         alts = {name: frozenset(c for c in by_country if c) for name, by_country in cities.alternatives.items()}
         self._gaz = Gazetteer(self.nlp, lex, places, alts)
         self._dates = DateResolver()
+        self._confidence = ConfidenceModel.load()
+        self._priors = TriggerPriors.load()
         self.load_seconds = time.perf_counter() - started
 
     def extract(self, article: Article, extracted_at: dt.datetime) -> ArticleExtraction:
@@ -96,15 +129,48 @@ class Extractor:
         docs = self.nlp.pipe((a.body for a in articles), batch_size=self.config.batch_size)
         return [self._code(article, self._pos(doc), extracted_at) for article, doc in zip(articles, docs, strict=True)]
 
+    def candidates(self, articles: Sequence[Article], extracted_at: dt.datetime) -> list[list[tuple[Event, Evidence]]]:
+        """Every coded event with its evidence and confidence, before the emission threshold and the merging of
+        repeated mentions (for ``streams.extraction.train`` and ``streams.evaluation.calibrate``)."""
+        docs = self.nlp.pipe((a.body for a in articles), batch_size=self.config.batch_size)
+        return [self._candidates(a, self._pos(doc), extracted_at)[0] for a, doc in zip(articles, docs, strict=True)]
+
     def _code(self, article: Article, doc: Doc, extracted_at: dt.datetime) -> ArticleExtraction:
+        found, actors = self._candidates(article, doc, extracted_at)
+        events = merge_repeated([e for e, _ in found if e.confidence >= self._confidence.min_confidence])
+        # Every resolved mention: noun phrases, plus pronouns resolved as event arguments ("it", "he").
+        placed = [(actors.sent_of[idx], a) for idx, a, _ in actors.resolved()]
+        spans = {(a.start, a.end) for _, a in placed}
+        for event in events:
+            for a in (event.source, event.target):
+                if a is not None and (a.start, a.end) not in spans:
+                    spans.add((a.start, a.end))
+                    placed.append((event.sentence_index, a))
+        mentions = [
+            ActorMention(
+                article_id=article.id,
+                sentence_index=s_idx,
+                text=a.text,
+                name=a.name,
+                country=a.country,
+                sector=a.sector,
+                start=a.start,
+                end=a.end,
+            )
+            for s_idx, a in sorted(placed, key=lambda f: f[1].start)
+        ]
+        return ArticleExtraction(article.id, events, mentions)
+
+    def _candidates(
+        self, article: Article, doc: Doc, extracted_at: dt.datetime
+    ) -> tuple[list[tuple[Event, Evidence]], DocActors]:
         day = article.published_at.date() if article.published_at else extracted_at.date()
         actors = DocActors.build(self._gaz, doc, day)
         date_tokens: dict[int, Span] = {t.i: ent for ent in doc.ents if ent.label_ == "DATE" for t in ent}
         article_loc: Location | None = None
         located = False
-        events: list[Event] = []
-        seen: set[str] = set()
         sport = self._is_sport(doc)
+        found: list[tuple[Event, Evidence]] = []
         for s_idx, sent in enumerate(doc.sents):
             coded = self._coder.code(sent, actors, date_tokens)
             if sport:
@@ -129,31 +195,12 @@ class Extractor:
                         article_loc, located = self._article_location(actors), True
                     loc = article_loc
                 event = self._event(article, s_idx, sent.text, ev, day, loc, extracted_at)
-                if event.event_id not in seen:
-                    seen.add(event.event_id)
-                    events.append(event)
-        # Every resolved mention: noun phrases, plus pronouns resolved as event arguments ("it", "he").
-        found = [(actors.sent_of[idx], a) for idx, a, _ in actors.resolved()]
-        spans = {(a.start, a.end) for _, a in found}
-        for event in events:
-            for a in (event.source, event.target):
-                if a is not None and (a.start, a.end) not in spans:
-                    spans.add((a.start, a.end))
-                    found.append((event.sentence_index, a))
-        mentions = [
-            ActorMention(
-                article_id=article.id,
-                sentence_index=s_idx,
-                text=a.text,
-                name=a.name,
-                country=a.country,
-                sector=a.sector,
-                start=a.start,
-                end=a.end,
-            )
-            for s_idx, a in sorted(found, key=lambda f: f[1].start)
-        ]
-        return ArticleExtraction(article.id, events, mentions)
+                if _admissible(event):
+                    trigger = ev.match.entry.id
+                    evidence = Evidence(trigger, ev.signals, _political(event.source), self._priors(trigger))
+                    event = event.model_copy(update={"confidence": round(self._confidence(evidence), 3)})
+                    found.append((event, evidence))
+        return found, actors
 
     def _is_sport(self, doc: Doc) -> bool:
         """A sports report (several distinct sport words): its country names are teams, its attacks are play."""
@@ -165,7 +212,7 @@ class Extractor:
         target, source = ev.target, ev.source
         if self._cameo[ev.cameo].plover not in _ON_TARGET_GROUND or target is None or not target.country:
             return None
-        if target.country in _GROUPINGS or len(target.country) != 3 or (source and source.country == target.country):
+        if target.country in GROUPINGS or len(target.country) != 3 or (source and source.country == target.country):
             return None
         name = self._gaz.country_names.get(target.country)
         return Location(name=name, country=target.country) if name else None
@@ -192,7 +239,6 @@ class Extractor:
         loc: Location | None,
         extracted_at: dt.datetime,
     ) -> Event:
-        entry = ev.match.entry
         cameo = self._cameo[ev.cameo]
         head = ev.match.token
         # The trigger span runs from the verb to its particle / object, unless they are far apart.
@@ -212,7 +258,7 @@ class Extractor:
             sentence=sentence,
             date=date,
             plover_type=cameo.plover,
-            plover_mode=(entry.mode if ev.cameo == entry.cameo else None) or cameo.mode,
+            plover_mode=cameo.mode,
             cameo_code=ev.cameo,
             cameo_root=ev.cameo[:2],
             quad_class=quad_class(ev.cameo),
@@ -221,6 +267,6 @@ class Extractor:
             target=ev.target,
             trigger=Trigger(text=article.body[start:end], start=start, end=end),
             location=loc,
-            confidence=ev.confidence,
+            confidence=0.0,  # set from the evidence by the confidence model
             extracted_at=extracted_at,
         )

@@ -18,9 +18,11 @@ __all__ = [
     "Lexicons",
     "Modality",
     "Organization",
+    "PhoenixActor",
     "TriggerEntry",
     "load_lexicons",
     "quad_class",
+    "strict_json",
 ]
 
 _CODE = re.compile(r"^[A-Z]{3}$")
@@ -51,12 +53,23 @@ class Leader:
     name: str
     aliases: tuple[str, ...]
     country: str
-    sector: str
+    sector: str | None
     start: dt.date
     end: dt.date | None
 
     def active_on(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class PhoenixActor:
+    """A person or named group of the PETRARCH 2 / Phoenix dictionaries: token-split lower-case names and
+    date-ranged codes, one Leader per code (undated codes last: the fallback outside every range)."""
+
+    id: str
+    kind: str  # "person" | "group"
+    names: tuple[tuple[str, ...], ...]
+    codes: tuple[Leader, ...]
 
 
 @dataclass(frozen=True)
@@ -76,7 +89,6 @@ class TriggerEntry:
     lemma: str
     pos: str  # "verb" | "noun"
     cameo: str
-    mode: str | None = None
     obj: frozenset[str] = field(default_factory=frozenset)
     prt: str | None = None
     prep: str | None = None
@@ -105,7 +117,7 @@ class Modality:
     speech_verbs: frozenset[str]
     group_nouns: frozenset[str]  # heads that take their actor from a sector modifier ("opposition groups")
     stative_passives: frozenset[str]  # "is opposed to": the passive subject is the actor
-    statement_nouns: frozenset[str]  # "a reminder to Iraq that it must ...": carriers of a demand
+    statement_nouns: frozenset[str]  # "a letter to Chile that it must ...": carriers of a demand
     no_comment_verbs: frozenset[str]  # "refused to comment" rejects no one
     intent_codes: dict[str, str]  # PLOVER type -> CAMEO code of the intent ("will send aid" -> 033)
     threat_codes: dict[str, str]  # CAMEO code or PLOVER type -> CAMEO threat code ("will impose sanctions" -> 1312)
@@ -122,10 +134,15 @@ class Modality:
     verbal_modifiers: frozenset[str] = frozenset()
     #: Things one is "bombarded" or "hit" with that are words: questions, letters, complaints.
     verbal_instruments: frozenset[str] = frozenset()
-    #: Verbs whose subject receives the act named by their object: "Ethiopians need emergency assistance".
+    #: Verbs whose subject receives the act named by their object: "flood victims need emergency assistance".
     recipient_verbs: frozenset[str] = frozenset()
     #: Works that are "shot", "hit" or "attacked" in reviews: films, scenes, albums, charts.
     creative_works: frozenset[str] = frozenset()
+    #: Speech-act verbs that are an act only with an object, infinitive or preposition ("agreed to", "asked for",
+    #: "spoke to"), not with a reported clause or nothing ("asked whether the Treasury had ...", "CENTR agrees.").
+    complement_verbs: frozenset[str] = frozenset()
+    #: Verbs of force that are criticism when a politician does them ("the Tory leader attacked the Budget").
+    verbal_force_verbs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -137,6 +154,8 @@ class Lexicons:
     cameo: dict[str, CameoCode]
     triggers: tuple[TriggerEntry, ...]
     modality: Modality
+    phoenix: tuple[PhoenixActor, ...] = ()
+    phoenix_agents: dict[str, str] = field(default_factory=dict)  # token-split lower-case term -> sector
 
 
 def quad_class(cameo_code: str) -> int:
@@ -147,6 +166,28 @@ def quad_class(cameo_code: str) -> int:
 
 def _read(name: str) -> str:
     return resources.files("streams.extraction").joinpath("lexicons").joinpath(name).read_text(encoding="utf-8")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    dup = next((k for k in keys if keys.count(k) > 1), None)
+    if dup is not None:
+        msg = f"duplicate key {dup!r}"
+        raise ValueError(msg)
+    return dict(pairs)
+
+
+def strict_json(text: str) -> Any:
+    """json.loads that refuses duplicate keys (plain json.loads keeps the last one silently)."""
+    return json.loads(text, object_pairs_hook=_no_duplicates)
+
+
+def _json(name: str) -> Any:
+    try:
+        return strict_json(_read(name))
+    except ValueError as exc:
+        msg = f"{name}: {exc}"
+        raise ValueError(msg) from exc
 
 
 def _jsonl(name: str) -> list[dict[str, Any]]:
@@ -211,8 +252,35 @@ def _leaders() -> tuple[Leader, ...]:
     return tuple(out)
 
 
+def _display(tokens: str) -> str:
+    """ "ban ki - moon" -> "Ban Ki-Moon": a readable name from the token-split dictionary form."""
+    return " ".join(w.capitalize() for w in tokens.split()).replace(" - ", "-")
+
+
+def _phoenix() -> tuple[PhoenixActor, ...]:
+    out = []
+    for r in _jsonl("phoenix_actors.jsonl"):
+        _check(r["kind"] in ("person", "group") and bool(r["names"]), "phoenix_actors.jsonl", f"bad row {r['id']!r}")
+        name = _display(r["names"][0])
+        codes = []
+        for c in sorted(r["codes"], key=lambda c: c["start"] is None):
+            _check(bool(_CODE.match(c["country"])), "phoenix_actors.jsonl", f"bad code in {r['id']!r}")
+            start = dt.date.fromisoformat(c["start"]) if c["start"] else dt.date.min
+            end = dt.date.fromisoformat(c["end"]) if c["end"] else None
+            codes.append(Leader(r["id"], name, (), c["country"], c["sector"], start, end))
+        out.append(PhoenixActor(r["id"], r["kind"], tuple(tuple(n.split()) for n in r["names"]), tuple(codes)))
+    _unique("phoenix_actors.jsonl", [a.id for a in out])
+    return tuple(out)
+
+
+def _phoenix_agents() -> dict[str, str]:
+    rows = _jsonl("phoenix_agents.jsonl")
+    _unique("phoenix_agents.jsonl", [r["term"] for r in rows])
+    return {r["term"]: r["sector"] for r in rows}
+
+
 def _cameo() -> dict[str, CameoCode]:
-    raw = json.loads(_read("cameo.json"))
+    raw = _json("cameo.json")
     out = {}
     for code, r in raw.items():
         ok = bool(_CAMEO.match(code)) and r["plover"] in PLOVER_TYPES and -10 <= r["goldstein"] <= 10
@@ -231,7 +299,6 @@ def _triggers(cameo: dict[str, CameoCode]) -> tuple[TriggerEntry, ...]:
                 lemma=r["lemma"],
                 pos=r["pos"],
                 cameo=r["cameo"],
-                mode=r.get("mode"),
                 obj=frozenset(r.get("obj") or ()),
                 prt=r.get("prt"),
                 prep=r.get("prep"),
@@ -245,7 +312,7 @@ def _triggers(cameo: dict[str, CameoCode]) -> tuple[TriggerEntry, ...]:
 
 
 def _modality(cameo: dict[str, CameoCode]) -> Modality:
-    raw = json.loads(_read("modality.json"))
+    raw = _json("modality.json")
     tables = ("intent_codes", "threat_codes", "reject_codes")
     codes = [c for t in tables for c in raw[t].values()] + [raw["preparation_code"], raw["demand_code"]]
     _check(all(c in cameo for c in codes), "modality.json", "unknown CAMEO code")
@@ -259,4 +326,15 @@ def _modality(cameo: dict[str, CameoCode]) -> Modality:
 def load_lexicons() -> Lexicons:
     """Read every data file shipped under ``streams/extraction/lexicons``; raises ValueError on bad data."""
     cameo = _cameo()
-    return Lexicons(_countries(), _organizations(), _sectors(), _leaders(), cameo, _triggers(cameo), _modality(cameo))
+    modality = _modality(cameo)
+    return Lexicons(
+        _countries(),
+        _organizations(),
+        _sectors(),
+        _leaders(),
+        cameo,
+        _triggers(cameo),
+        modality,
+        _phoenix(),
+        _phoenix_agents(),
+    )

@@ -69,13 +69,13 @@ def _phrases(tok: Token) -> set[str]:
         words.add("to " + tok.lower_)
     for prep in tok.children:
         if prep.dep_ == "prep" and prep.lower_ == "of" and tok.dep_ != "prep":
-            # "state of emergency", "tons of food aid", "a mission of observers"
+            # "state of emergency", "tons of food aid", "a team of monitors"
             inner = {w for obj in prep.children if obj.dep_ == "pobj" for w in _phrases(obj)}
             words |= inner | {f"{tok.lower_} of {w}" for w in inner}
     words |= {c.lower_ for c in tok.children if c.dep_ == "compound"}  # "aid deliveries", "aid program"
     for conj in tok.children:
         if conj.dep_ == "conj" and tok.dep_ != "conj":
-            words |= _phrases(conj)  # "aerial photographs and other military intelligence"
+            words |= _phrases(conj)  # "maps and other military intelligence"
     if tok.dep_ == "prep":
         words |= {w for obj in tok.children if obj.dep_ == "pobj" for w in _phrases(obj)}  # "engaged in ..."
     return words

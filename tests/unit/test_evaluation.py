@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from schemas import Article
 from streams.cli.eval_command import command
 from streams.evaluation import evaluate, load_gold, score
 from streams.extraction import Extractor
@@ -22,6 +24,7 @@ SUMMARY_KEYS = {
     "no_event_rate",
     "records_per_second",
     "per_type",
+    "lenient",
 }
 
 
@@ -48,6 +51,20 @@ def test_evaluate_small_gold(extractor: Extractor) -> None:
     assert [row["threshold"] for row in report.confidence_table] == [0.0, 0.3, 0.5, 0.7, 0.9]
 
 
+def test_strict_scoring_takes_the_highest_confidence_event_only(extractor: Extractor) -> None:
+    gold = load_gold(DATA / "gold_small.jsonl")[:1]  # ACCUSE FRA -> ITA
+    [coded] = extractor.extract_many(
+        [Article(id="T-1", body=gold[0].text, published_at=dt.datetime(2010, 5, 4, tzinfo=dt.UTC))],
+        dt.datetime(2010, 5, 4, tzinfo=dt.UTC),
+    )
+    right = coded.events[0]
+    assert right.plover_type == "ACCUSE"
+    louder = right.model_copy(update={"plover_type": "PROTEST", "confidence": min(1.0, right.confidence + 0.01)})
+    report = score(gold, [[right, louder]], seconds=1.0)
+    assert report.type_accuracy == 0.0  # the top event is the PROTEST
+    assert report.lenient["type_accuracy"] == 1.0  # any event of the gold type counted
+
+
 def test_empty_predictions_score_zero() -> None:
     gold = load_gold(DATA / "gold_small.jsonl")
     report = score(gold, [[] for _ in gold], seconds=1.0)
@@ -56,7 +73,7 @@ def test_empty_predictions_score_zero() -> None:
 
 
 def test_cli_json_prints_exactly_the_summary_keys(monkeypatch: pytest.MonkeyPatch, extractor: Extractor) -> None:
-    monkeypatch.setattr("streams.cli.eval_command.Extractor", lambda config: extractor)
+    monkeypatch.setattr("streams.extraction.Extractor", lambda config: extractor)
     result = CliRunner().invoke(command, [str(DATA / "gold_small.jsonl"), "--json"])
     assert result.exit_code == 0, result.output
     assert set(json.loads(result.output)) == SUMMARY_KEYS

@@ -372,3 +372,50 @@ def test_recipient_of_aid_is_not_its_source(extractor: Extractor) -> None:
 
 def test_weather_is_not_an_actor(extractor: Extractor) -> None:
     assert not code(extractor, "Guests arrived to an uncertain British climate that threatened rain all evening.")
+
+
+def test_one_actor_is_never_both_sides_and_a_happening_is_coded_once(extractor: Extractor) -> None:
+    text = (
+        "Blair hails new peace deal Tony Blair has hailed the new peace deal as historic. Tony Blair said the deal "
+        "was a good one for Britain. Ministers met in London on Monday."
+    )
+    events = code(extractor, text)
+    assert all(not (e.source and e.target and e.source.name == e.target.name) for e in events)
+    keys = [(e.plover_type, e.source and e.source.name, e.target and e.target.name) for e in events]
+    assert len(keys) == len(set(keys))
+
+
+def test_a_place_of_the_source_country_is_no_target(extractor: Extractor) -> None:
+    events = code(extractor, "Argentina and Brazil signed a trade agreement in Buenos Aires on Monday.")
+    assert events and all(not (e.target and e.target.country == e.source.country) for e in events if e.source)
+
+
+def test_coordinated_states_without_object_are_each_others_target(extractor: Extractor) -> None:
+    got = triples(code(extractor, "Peru and Chile restored full diplomatic relations on Monday."))
+    assert {("PER", "CHL"), ("CHL", "PER")} <= {(s, t) for s, _, t in got}
+
+
+def test_background_history_carries_its_own_date(extractor: Extractor) -> None:
+    events = code(
+        extractor,
+        "Troops loyal to the president attacked rebel bases in the north in 1994. "
+        "On Monday police arrested the rebel leader in Kigali.",
+    )
+    assert {e.plover_type: e.date.year for e in events} == {"ASSAULT": 1994, "COERCE": PUBLISHED.year}
+
+
+def test_a_firm_needs_a_political_counterpart(extractor: Extractor) -> None:
+    firms = "Shares in the retailer rose after the US firm agreed to buy its smaller rival for $2bn."
+    assert code(extractor, firms) == []
+    regulator = "The European Commission fined the US software firm 500m euros on Wednesday."
+    assert any(e.plover_type == "COERCE" and e.cameo_code == "172" for e in code(extractor, regulator))
+
+
+def test_unknown_people_take_the_country_of_a_one_country_story(extractor: Extractor) -> None:
+    text = (
+        "Tory row over tax plans The Conservatives have set out new tax plans in Britain. "
+        "Labour's Alan Milburn accused the Tories of planning deep cuts in British public services. "
+        "Mr Milburn said British voters would not be fooled. The British government has made no comment."
+    )
+    accusations = [e for e in code(extractor, text) if e.plover_type == "ACCUSE"]
+    assert accusations and accusations[0].source.country == "GBR"

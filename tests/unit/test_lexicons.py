@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import json
 from importlib import resources
 
 import pytest
 
 from schemas import PLOVER_TYPES
-from streams.extraction.lexicons import load_lexicons, quad_class
+from streams.extraction.lexicons import Modality, load_lexicons, quad_class, strict_json
 
-FILES = ("countries.jsonl", "organizations.jsonl", "sectors.jsonl", "leaders.jsonl", "triggers.jsonl", "cameo.json")
+FILES = (
+    "countries.jsonl",
+    "organizations.jsonl",
+    "sectors.jsonl",
+    "leaders.jsonl",
+    "triggers.jsonl",
+    "phoenix_actors.jsonl",
+    "phoenix_agents.jsonl",
+    "cameo.json",
+    "modality.json",
+    "confidence.json",
+)
 KEYS = {
     "countries.jsonl": "code",
     "organizations.jsonl": "id",
     "sectors.jsonl": "term",
     "leaders.jsonl": "id",
     "triggers.jsonl": "id",
+    "phoenix_actors.jsonl": "id",
+    "phoenix_agents.jsonl": "term",
 }
 
 
@@ -27,7 +42,7 @@ def _text(name: str) -> str:
 @pytest.mark.parametrize("name", FILES)
 def test_file_is_valid_json_with_unique_keys(name: str) -> None:
     if name.endswith(".json"):
-        data = json.loads(_text(name))
+        data = strict_json(_text(name))  # raises on a duplicate key, which json.loads would drop silently
         assert data
         return
     rows = [json.loads(line) for line in _text(name).splitlines() if line.strip()]
@@ -75,3 +90,32 @@ def test_non_political_word_lists_do_not_shadow_actor_words() -> None:
     assert mod.nonpolitical_roles and mod.sport_terms and mod.recipient_verbs
     assert not mod.nonpolitical_roles & (set(lex.sectors) | mod.group_nouns)  # "strikers" stay LAB actors
     assert not (mod.figurative_modifiers & mod.verbal_modifiers)
+
+
+def test_strict_json_refuses_duplicate_keys() -> None:
+    with pytest.raises(ValueError, match="duplicate key '040'"):
+        strict_json('{"040": {"plover": "CONSULT"}, "041": {}, "040": {"plover": "AGREE"}}')
+    assert strict_json('{"a": {"b": 1}}') == {"a": {"b": 1}}
+
+
+def test_modality_file_fills_every_field_with_clean_word_lists() -> None:
+    raw = json.loads(_text("modality.json"))
+    assert set(raw) == {f.name for f in dataclasses.fields(Modality)}
+    for key, value in raw.items():
+        if isinstance(value, list):
+            assert value, key
+            assert len(value) == len(set(value)), f"{key} repeats a word"
+            assert all(w == w.lower() for w in value), key
+    lex = load_lexicons()
+    assert lex.modality.demand_code in lex.cameo and lex.cameo[lex.modality.demand_code].plover == "REQUEST"
+
+
+def test_phoenix_people_carry_dated_codes_chosen_by_day() -> None:
+    lex = load_lexicons()
+    blair = next(a for a in lex.phoenix if a.id == "tony_blair")
+    assert blair.kind == "person" and ("tony", "blair") in blair.names
+    active = [c for c in blair.codes if c.active_on(datetime.date(2005, 1, 1))]
+    assert active[0].country == "GBR" and active[0].sector == "GOV"
+    assert blair.codes[-1].end is None  # the undated fallback code comes last
+    assert all(len(n) >= 2 for a in lex.phoenix if a.kind == "person" for n in a.names)  # no bare surnames
+    assert lex.phoenix_agents["police"] == "COP"

@@ -1,0 +1,108 @@
+"""Event confidence: a logistic model over the evidence for a coded event, fitted on the real-news dev split.
+
+``lexicons/confidence.json`` holds the coefficients and the emission threshold, written by
+``python -m streams.evaluation.calibrate`` (docs/coder.md). Events below ``min_confidence`` are not emitted.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from importlib import resources
+from pathlib import Path
+
+from streams.extraction.events import ParseSignals
+from streams.extraction.lexicons import strict_json
+
+__all__ = ["CONFIDENCE_FILE", "ConfidenceModel", "Evidence"]
+
+CONFIDENCE_FILE = Path(str(resources.files("streams.extraction").joinpath("lexicons").joinpath("confidence.json")))
+_FEATURES = (*(f.name for f in fields(ParseSignals)), "source_political", "trigger_logit")
+_CLIP = 8.0
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return max(-_CLIP, min(_CLIP, math.log(p / (1 - p))))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What supports one coded event."""
+
+    trigger_id: str  # the lexicon entry that matched (or a rule's id)
+    signals: ParseSignals  # how the parse found the trigger and its actors
+    source_political: bool  # the source is a state, a grouping or a political sector (not a firm, a citizen)
+    trigger_prior: float  # how often this trigger's candidates were real events in the training data
+
+    def vector(self) -> tuple[float, ...]:
+        return (*self.signals.vector(), float(self.source_political), _logit(self.trigger_prior))
+
+
+@dataclass(frozen=True)
+class ConfidenceModel:
+    intercept: float
+    weights: tuple[float, ...]  # one per feature of Evidence.vector, in _FEATURES order
+    min_confidence: float
+
+    def __call__(self, evidence: Evidence) -> float:
+        z = self.intercept + sum(w * x for w, x in zip(self.weights, evidence.vector(), strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    @classmethod
+    def load(cls, path: Path = CONFIDENCE_FILE) -> ConfidenceModel:
+        raw = strict_json(path.read_text(encoding="utf-8"))
+        weights = tuple(float(raw["weights"][f]) for f in _FEATURES)
+        return cls(float(raw["intercept"]), weights, float(raw["min_confidence"]))
+
+    def dump(self, path: Path, note: str) -> None:
+        data = {
+            "note": note,
+            "intercept": round(self.intercept, 4),
+            "weights": {f: round(w, 4) for f, w in zip(_FEATURES, self.weights, strict=True)},
+            "min_confidence": self.min_confidence,
+        }
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+    @classmethod
+    def fit(
+        cls, samples: Sequence[tuple[Evidence, bool]], min_confidence: float, l2: float = 1.0, steps: int = 200
+    ) -> ConfidenceModel:
+        """Logistic regression by Newton's method with an L2 penalty on the weights (not the intercept)."""
+        xs = [(1.0, *e.vector()) for e, _ in samples]
+        ys = [1.0 if ok else 0.0 for _, ok in samples]
+        k = len(_FEATURES) + 1
+        beta = [0.0] * k
+        for _ in range(steps):
+            grad = [0.0] * k
+            hess = [[0.0] * k for _ in range(k)]
+            for x, y in zip(xs, ys, strict=True):
+                p = 1.0 / (1.0 + math.exp(-sum(b * v for b, v in zip(beta, x, strict=True))))
+                for i in range(k):
+                    grad[i] += (p - y) * x[i]
+                    for j in range(k):
+                        hess[i][j] += p * (1 - p) * x[i] * x[j]
+            for i in range(1, k):
+                grad[i] += l2 * beta[i]
+                hess[i][i] += l2
+            step = _solve(hess, grad)
+            beta = [b - s for b, s in zip(beta, step, strict=True)]
+            if max(abs(s) for s in step) < 1e-8:
+                break
+        return cls(beta[0], tuple(beta[1:]), min_confidence)
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting for the small Newton system."""
+    n = len(b)
+    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        m[col], m[pivot] = m[pivot], m[col]
+        for r in range(n):
+            if r != col and m[col][col]:
+                f = m[r][col] / m[col][col]
+                m[r] = [x - f * y for x, y in zip(m[r], m[col], strict=True)]
+    return [m[i][n] / m[i][i] if m[i][i] else 0.0 for i in range(n)]

@@ -1,0 +1,64 @@
+"""The event confidence model and the trigger priors it reads."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from streams.extraction.confidence import ConfidenceModel, Evidence
+from streams.extraction.events import ParseSignals
+from streams.extraction.trigger_priors import TriggerPriors
+
+_PARSE = ParseSignals(
+    noun=False,
+    weak=False,
+    specific=True,
+    main=True,
+    source_direct=True,
+    source_pronoun=False,
+    source_missing=False,
+    target_parsed=True,
+    target_guessed=False,
+)
+_WIDTH = len(Evidence("t", _PARSE, True, 0.5).vector())
+
+
+def _evidence(prior: float, noise: float) -> Evidence:
+    return Evidence("t", _PARSE, noise > 0.5, prior)
+
+
+def test_fit_learns_which_evidence_separates_right_from_wrong() -> None:
+    rng = random.Random(1)
+    samples = []
+    for _ in range(300):
+        type_prob = rng.random()
+        samples.append((_evidence(type_prob, rng.random()), type_prob > 0.6))
+    model = ConfidenceModel.fit(samples, min_confidence=0.3)
+    assert model(_evidence(0.95, 0.2)) > 0.8 > 0.2 > model(_evidence(0.05, 0.8))
+
+
+def test_dump_and_load_round_trip(tmp_path: Path) -> None:
+    model = ConfidenceModel(intercept=-1.5, weights=tuple(0.25 * i for i in range(_WIDTH)), min_confidence=0.35)
+    path = tmp_path / "confidence.json"
+    model.dump(path, note="test")
+    assert ConfidenceModel.load(path) == model
+
+
+def test_priors_pull_rare_triggers_towards_the_overall_rate(tmp_path: Path) -> None:
+    outcomes = [("often_right", True)] * 40 + [("often_wrong", False)] * 40 + [("once_wrong", False)]
+    priors = TriggerPriors.fit(outcomes)
+    assert priors("often_right") > 0.9 and priors("often_wrong") < 0.1
+    assert priors("often_wrong") < priors("once_wrong") < priors.default == priors("never_seen")
+    path = tmp_path / "priors.json"
+    priors.dump(path, note="test")
+    assert TriggerPriors.load(path) == priors
+
+
+def test_shipped_model_and_priors_load_and_rank_a_clear_act_first() -> None:
+    model = ConfidenceModel.load()
+    assert 0.0 <= model.min_confidence < 1.0
+    priors = TriggerPriors.load()
+    assert 0.0 < priors.default < 1.0 and priors.by_trigger
+    vague = ParseSignals(**{**vars(_PARSE), "noun": True, "main": False, "source_direct": False,
+                            "target_parsed": False})  # fmt: skip
+    assert model(Evidence("t", _PARSE, True, 0.8)) > model(Evidence("t", vague, False, 0.3))
