@@ -29,6 +29,9 @@ PRONOUNS = _PERSON_PRONOUNS | _THING_PRONOUNS
 #: Sectors whose bare mention ("police", "the government") is taken to belong to the article's main country.
 _DOMESTIC = frozenset({"GOV", "COP", "OPP", "LEG", "JUD", "CVL", "REB", "MIL", "PTY", "LAB", "MED", "EDU", "REL"})
 _MIN_SENTENCES_FOR_CONTEXT = 3
+#: Prepositions that place a group ("separatists in Ukraine"), and residents ("the Uzbeks of Osh").
+_PLACING = frozenset({"in", "from", "inside"})
+_RESIDENCE = _PLACING | {"of"}
 #: Share of the country mentions that makes an article a one-country story: its unplaced people are of that country.
 _ONE_COUNTRY_SHARE = 0.5
 #: A city is taken as a place after these ("in Kabul") or as a possessor ("Kabul's mayor").
@@ -389,8 +392,14 @@ class DocActors:
                 sector = e.sector  # "Moscow's demands": the capital stands for the government
             ethnic = any(t.lower_ == "ethnic" for t in head.lefts)
             if e.kind == "demonym" and (country_m.start <= head.i < country_m.end or ethnic):
-                # "ethnic Uzbeks in southern Kyrgyzstan": residents are coded by where they live.
-                country = self._located_country(head) or country
+                # "ethnic Uzbeks in southern Kyrgyzstan", "the Uzbeks of Osh": residents are coded by where they live,
+                # and ethnic groups by where their clause happens ("ethnic Uzbeks marched in Osh").
+                clause = head.head if ethnic and head.dep_ == "nsubj" else None
+                country = (
+                    self._located_country(head, _RESIDENCE)
+                    or (self._located_country(clause) if clause is not None else None)
+                    or country
+                )
         if sector_m is not None:
             sector = sector_m.entry.sector
         if person is not None:
@@ -505,11 +514,12 @@ class DocActors:
         country = self._located_country(clause)
         return actor.model_copy(update={"country": country}) if country else actor
 
-    def _located_country(self, head: Token) -> str | None:
+    def _located_country(self, head: Token, preps: frozenset[str] = _PLACING) -> str | None:
         """Country of an "in/from X" complement in the phrase: "separatists in eastern Ukraine",
         "refugees fleeing the war in Liberia"."""
         for prep in head.subtree:
-            if prep.dep_ == "prep" and prep.lower_ in ("in", "from", "inside") and prep.head.dep_ not in ("nsubj",):
+            own = prep.head.i == head.i or prep.head.dep_ != "nsubj"  # not the "in" of a subject inside the phrase
+            if prep.dep_ == "prep" and prep.lower_ in preps and own:
                 for tok in (t for p in prep.children if p.dep_ == "pobj" for t in self._phrase(p)):
                     m = self.by_token.get(tok.i)
                     if m is not None and m.entry.country and m.entry.kind in ("country", "capital", "place"):

@@ -344,8 +344,6 @@ class SentenceCoder:
         if verbal and any(s is not None and actors.is_politician(s) for s in sources):
             cameo = _CRITICIZE  # "the Tory leader attacked the Budget", "UKIP MEP attacked German 'empire'"
         implied = None
-        if not targets and len({s.country for s in sources if s is not None}) > 1:
-            targets = list(sources)  # "Czechia and Albania upgraded their ties": each is the other's target
         if not targets:
             implied = _domestic_target(cameo, self._cameo[cameo].plover, sources[0], actors)
             targets = [implied]

@@ -35,4 +35,3 @@ def test_creates_every_topic_once_with_the_configured_partitions(broker_url: str
     assert sorted(created) == sorted(settings.topic(name) for name in ALL_TOPICS)
     assert asyncio.run(ensure_topics(settings)) == []
     assert asyncio.run(partition_counts(settings)) == {settings.topic(name): 3 for name in ALL_TOPICS}
-
