@@ -59,11 +59,11 @@ def _admissible(event: Event) -> bool:
 
 
 def merge_repeated(events: list[Event]) -> list[Event]:
-    """One event per type and dyad in an article (the headline and the lead report one act twice): the most
-    confident mention stays, in text order."""
+    """One event per type, source and target country in an article (the headline and the lead report one act
+    twice, naming its target "Labour" once and "the government" once): the most confident mention stays."""
     best: dict[tuple[str | None, ...], Event] = {}
     for event in events:
-        key = (event.plover_type, *_actor_key(event.source), *_actor_key(event.target))
+        key = (event.plover_type, *_actor_key(event.source), event.target.country if event.target else None)
         if key not in best or event.confidence > best[key].confidence:
             best[key] = event
     kept = {id(e) for e in best.values()}
