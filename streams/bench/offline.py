@@ -42,13 +42,14 @@ def parse_only(model_name: str, articles: Sequence[Article]) -> dict[str, Any]:
     probe = texts[:PROBE_ARTICLES]
     probed = {size: per_second(len(probe), _timed_parse(nlp, probe, size)[1]) for size in PARSE_BATCH_SIZES}
     best = max(probed, key=probed.__getitem__)
+    probed_by_size = {str(size): rate for size, rate in probed.items()}  # JSON object keys are strings
     tokens, seconds, cpu = _timed_parse(nlp, texts, best)
     return {
         "model": model_name,
         "model_version": nlp.meta.get("version"),
         "components": list(nlp.pipe_names),
         "batch_size": best,
-        "probed_articles_per_s": probed,
+        "probed_articles_per_s": probed_by_size,
         "load_seconds": round(load_seconds, 2),
         "articles": len(texts),
         "words": tokens,

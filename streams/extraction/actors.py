@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from schemas import Actor
 from streams.extraction.lexicons import Leader, Lexicons
@@ -137,7 +137,8 @@ class Gazetteer:
         self._lengths[key[0]] = max(self._lengths.get(key[0], 0), len(key))
 
     def scan(self, doc: Doc, day: dt.date) -> list[Mention]:
-        norms = [norm(t.text) for t in doc]
+        strings = doc.vocab.strings  # lower-case forms by hash: no Token object per word
+        norms = [norm(strings[h]) for h in doc.to_array("LOWER").tolist()]
         out: list[Mention] = []
         i, n = 0, len(doc)
         while i < n:
@@ -223,13 +224,15 @@ class DocActors:
     long_enough: bool = False
     sent_of: list[int] = field(default_factory=list)  # sentence index of each token (Token.sent is O(n))
     sent_starts: list[int] = field(default_factory=list)  # first token of each sentence
+    sents: list[Span] = field(default_factory=list)
     text: str = ""  # doc.text, cached: spaCy rebuilds it on every access
     context: Counter[str] = field(default_factory=Counter)  # country code -> gazetteer mentions (before cities)
 
     @classmethod
     def build(cls, gaz: Gazetteer, doc: Doc, day: dt.date) -> DocActors:
         self = cls(gaz, doc, day, text=doc.text)
-        for s_idx, sent in enumerate(doc.sents):
+        self.sents = list(doc.sents)  # Doc.sents walks every token: once per document
+        for s_idx, sent in enumerate(self.sents):
             self.sent_starts.append(sent.start)
             self.sent_of.extend([s_idx] * len(sent))
         self.long_enough = len(self.sent_starts) >= _MIN_SENTENCES_FOR_CONTEXT

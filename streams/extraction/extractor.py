@@ -169,9 +169,9 @@ class Extractor:
         date_tokens: dict[int, Span] = {t.i: ent for ent in doc.ents if ent.label_ == "DATE" for t in ent}
         article_loc: Location | None = None
         located = False
-        sport = self._is_sport(doc)
+        sport = self._is_sport(actors.sents)
         found: list[tuple[Event, Evidence]] = []
-        for s_idx, sent in enumerate(doc.sents):
+        for s_idx, sent in enumerate(actors.sents):
             coded = self._coder.code(sent, actors, date_tokens)
             if sport:
                 coded = [ev for ev in coded if _official(ev, self._cameo[ev.cameo].plover)]
@@ -202,9 +202,10 @@ class Extractor:
                     found.append((event, evidence))
         return found, actors
 
-    def _is_sport(self, doc: Doc) -> bool:
+    def _is_sport(self, sents: list[Span]) -> bool:
         """A sports report (several distinct sport words): its country names are teams, its attacks are play."""
-        hits = [t.lower_ for t in doc if t.lower_ in self._sport_terms]
+        words = (w for sent in sents for w in sent.text.lower().split())
+        hits = [w for w in words if w.strip(".,;:!?\"'()") in self._sport_terms]
         return len(hits) >= _SPORT_HITS and len(set(hits)) >= _SPORT_DISTINCT
 
     def _target_location(self, ev: CodedEvent) -> Location | None:

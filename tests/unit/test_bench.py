@@ -2,11 +2,15 @@
 
 from pathlib import Path
 
+import orjson
 import pytest
 
+from schemas import Article
 from streams.bench.inputs import load_articles, seed_articles
+from streams.bench.offline import PARSE_BATCH_SIZES, parse_only
 from streams.bench.options import parse_rate, parse_workers
 from streams.bench.stats import latency_summary, per_second, percentile, ratio, ratios
+from streams.extraction import resolve_model_name
 
 
 def test_percentile_interpolates_between_closest_ranks() -> None:
@@ -94,3 +98,11 @@ def test_seeds_repeat_with_distinct_ids_and_without_broken_records() -> None:
     originals = {a.id.rpartition("~")[0] for a in articles}
     assert not any("broken" in article_id for article_id in originals)
     assert next(seed_articles()).id.endswith("~0")
+
+
+def test_parse_only_runs_at_its_fastest_probed_batch_size_and_reports_json() -> None:
+    articles = [Article(id=str(i), body=f"The minister met union leaders in London on day {i}.") for i in range(6)]
+    report = parse_only(resolve_model_name(None), articles)
+    assert report["batch_size"] in PARSE_BATCH_SIZES
+    assert set(report["probed_articles_per_s"]) == {str(size) for size in PARSE_BATCH_SIZES}
+    assert report["articles"] == 6 and orjson.loads(orjson.dumps(report)) == report
