@@ -136,9 +136,9 @@ class Gazetteer:
         self._table[key] = entry
         self._lengths[key[0]] = max(self._lengths.get(key[0], 0), len(key))
 
-    def scan(self, doc: Doc, day: dt.date) -> list[Mention]:
-        strings = doc.vocab.strings  # lower-case forms by hash: no Token object per word
-        norms = [norm(strings[h]) for h in doc.to_array("LOWER").tolist()]
+    def scan(self, doc: Doc, day: dt.date, lowers: list[str]) -> list[Mention]:
+        """Gazetteer hits, longest first; ``lowers`` are the doc's lower-case token texts."""
+        norms = [norm(low) for low in lowers]
         out: list[Mention] = []
         i, n = 0, len(doc)
         while i < n:
@@ -225,6 +225,7 @@ class DocActors:
     sent_of: list[int] = field(default_factory=list)  # sentence index of each token (Token.sent is O(n))
     sent_starts: list[int] = field(default_factory=list)  # first token of each sentence
     sents: list[Span] = field(default_factory=list)
+    lowers: list[str] = field(default_factory=list)  # lower-case text of each token
     text: str = ""  # doc.text, cached: spaCy rebuilds it on every access
     context: Counter[str] = field(default_factory=Counter)  # country code -> gazetteer mentions (before cities)
 
@@ -236,7 +237,9 @@ class DocActors:
             self.sent_starts.append(sent.start)
             self.sent_of.extend([s_idx] * len(sent))
         self.long_enough = len(self.sent_starts) >= _MIN_SENTENCES_FOR_CONTEXT
-        self.mentions = [m for m in gaz.scan(doc, day) if not self._inside_name(m)]
+        strings = doc.vocab.strings  # lower-case forms by hash: no Token object per word
+        self.lowers = [strings[h] for h in doc.to_array("LOWER").tolist()]
+        self.mentions = [m for m in gaz.scan(doc, day, self.lowers) if not self._inside_name(m)]
         covered = {i for m in self.mentions for i in range(m.start, m.end)}
         self.context = Counter(
             m.entry.country
@@ -270,9 +273,9 @@ class DocActors:
                 covered.update(range(ent.start, ent.end))
                 surnames.add(ent[-1].lower_)
         # Later bare surnames the tagger missed or mislabelled ("Diaz-Canel praised ...").
-        for tok in doc:
-            if tok.i not in covered and tok.pos_ == "PROPN" and tok.lower_ in surnames:
-                self.mentions.append(Mention(tok.i, tok.i + 1, _Entry("person", tok.text)))
+        for i in (i for i, low in enumerate(self.lowers) if low in surnames and i not in covered):
+            if doc[i].pos_ == "PROPN":
+                self.mentions.append(Mention(i, i + 1, _Entry("person", doc[i].text)))
         self.mentions.sort(key=lambda m: m.start)
         for m in self.mentions:
             for i in range(m.start, m.end):

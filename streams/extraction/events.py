@@ -183,15 +183,19 @@ class SentenceCoder:
 
     def code(self, sent: Span, actors: DocActors, date_tokens: dict[int, Span]) -> list[CodedEvent]:
         """``date_tokens`` maps a token index to the DATE entity covering it."""
-        if sent.text.strip().rstrip("”\"'’ ").endswith("?"):
+        if actors.text[sent.start_char : sent.end_char].strip().rstrip("”\"'’ ").endswith("?"):
             return []
         matched: dict[int, TriggerMatch] = {}
         consumed: set[int] = set()
         musts: list[Token] = []
-        for tok in sent:
-            if tok.lower_ == "must" and tok.dep_ == "aux":
+        doc, lowers, forms = sent.doc, actors.lowers, self._index.forms
+        for i in range(sent.start, sent.end):
+            if lowers[i] != "must" and lowers[i] not in forms:
+                continue  # most words: no Token object is made
+            tok = doc[i]
+            if lowers[i] == "must" and tok.dep_ == "aux":
                 musts.append(tok)
-            if tok.i in consumed or tok.lower_ not in self._index.forms or tok.ent_type_ in _NOT_EVENT_ENTS:
+            if i in consumed or lowers[i] not in forms or tok.ent_type_ in _NOT_EVENT_ENTS:
                 continue
             m = self._index.match(tok)
             if m is not None and not (m.entry.lemma in self._mod.complement_verbs and not _act_complement(tok)):
@@ -199,7 +203,7 @@ class SentenceCoder:
                 consumed.update(t.i for t in m.tokens)
         if not matched and not musts:
             return []
-        hypo = self.hypothetical_scopes(sent)
+        hypo = self.hypothetical_scopes(sent, lowers)
         out: list[CodedEvent] = []
         for m in matched.values():
             if any(a <= m.token.i < b for a, b in hypo) or _nested(m, matched):
@@ -243,14 +247,15 @@ class SentenceCoder:
         patients += [c for c in tok.children if c.dep_ == "nsubj"]
         return "" if any(p.lower_ in works for p in patients) else None
 
-    def hypothetical_scopes(self, sent: Span) -> list[tuple[int, int]]:
-        """From a hypothetical marker ("Let's imagine", "what if") to the end of its quotation, or of the sentence."""
+    def hypothetical_scopes(self, sent: Span, lowers: list[str]) -> list[tuple[int, int]]:
+        """From a hypothetical marker ("Let's imagine", "what if") to the end of its quotation, or of the sentence;
+        ``lowers`` are the doc's lower-case token texts."""
         scopes = []
-        for tok in sent:
-            what_if = tok.lower_ == "what" and tok.i + 1 < sent.end and tok.nbor(1).lower_ == "if"
-            if tok.lower_ in self._mod.hypothetical or what_if:
-                close = (t.i for t in sent[tok.i - sent.start :] if t.text in ("”", '"') and t.i > tok.i)
-                scopes.append((tok.i, next(close, sent.end)))
+        for i in range(sent.start, sent.end):
+            what_if = lowers[i] == "what" and i + 1 < sent.end and lowers[i + 1] == "if"
+            if lowers[i] in self._mod.hypothetical or what_if:
+                close = (j for j in range(i + 1, sent.end) if lowers[j] in ("”", '"'))
+                scopes.append((i, next(close, sent.end)))
         return scopes
 
     def _modal_code(self, m: TriggerMatch) -> str | None:

@@ -169,7 +169,7 @@ class Extractor:
         date_tokens: dict[int, Span] = {t.i: ent for ent in doc.ents if ent.label_ == "DATE" for t in ent}
         article_loc: Location | None = None
         located = False
-        sport = self._is_sport(actors.sents)
+        sport = self._is_sport(actors.lowers)
         found: list[tuple[Event, Evidence]] = []
         for s_idx, sent in enumerate(actors.sents):
             coded = self._coder.code(sent, actors, date_tokens)
@@ -177,7 +177,7 @@ class Extractor:
                 coded = [ev for ev in coded if _official(ev, self._cameo[ev.cameo].plover)]
             if not coded:
                 continue
-            hypo = self._coder.hypothetical_scopes(sent)
+            hypo = self._coder.hypothetical_scopes(sent, actors.lowers)
             sent_loc = self._locations.in_span(sent, hypo, context=actors.context)
             for ev in coded:
                 # The event's own clause first, then the sentence outside hypotheticals, then, for an act of
@@ -202,10 +202,9 @@ class Extractor:
                     found.append((event, evidence))
         return found, actors
 
-    def _is_sport(self, sents: list[Span]) -> bool:
+    def _is_sport(self, lowers: list[str]) -> bool:
         """A sports report (several distinct sport words): its country names are teams, its attacks are play."""
-        words = (w for sent in sents for w in sent.text.lower().split())
-        hits = [w for w in words if w.strip(".,;:!?\"'()") in self._sport_terms]
+        hits = [w for w in lowers if w in self._sport_terms]
         return len(hits) >= _SPORT_HITS and len(set(hits)) >= _SPORT_DISTINCT
 
     def _target_location(self, ev: CodedEvent) -> Location | None:
