@@ -59,11 +59,12 @@ def _admissible(event: Event) -> bool:
 
 
 def merge_repeated(events: list[Event]) -> list[Event]:
-    """One event per type, source and target country in an article (the headline and the lead report one act
-    twice, naming its target "Labour" once and "the government" once): the most confident mention stays."""
+    """One event per type, source, target country and date in an article (the headline and the lead report one
+    act twice, naming its target "Labour" once and "the government" once): the most confident mention stays."""
     best: dict[tuple[str | None, ...], Event] = {}
     for event in events:
-        key = (event.plover_type, *_actor_key(event.source), event.target.country if event.target else None)
+        target = event.target.country if event.target else None
+        key = (event.plover_type, *_actor_key(event.source), target, event.date.isoformat())
         if key not in best or event.confidence > best[key].confidence:
             best[key] = event
     kept = {id(e) for e in best.values()}
