@@ -32,15 +32,15 @@ __all__ = [
     "fits_any",
     "load_article_gold",
     "match_article",
+    "read_rows",
     "read_texts",
     "score_articles",
 ]
 
 #: Categories whose articles should yield (almost) no events: their predictions are counted per article.
 NONPOLITICAL_CATEGORIES = frozenset({"sport", "tech", "entertainment"})
-#: The corpus is BBC news of 2004-05: leaders' terms are resolved at this date.
+#: The corpus is BBC news of 2004-05: leaders' terms are resolved at this date (also the fixed extraction time).
 DEFAULT_PUBLISHED = dt.datetime(2005, 1, 1, tzinfo=dt.UTC)
-_EXTRACTED_AT = dt.datetime(2005, 1, 1, tzinfo=dt.UTC)
 _SPLITS = ("dev", "test")
 
 
@@ -121,12 +121,14 @@ def load_article_gold(path: Path) -> list[ArticleGold]:
     return out
 
 
-def read_texts(gold: Iterable[ArticleGold], corpus: Path) -> dict[str, str]:
-    """The text of every referenced row, by ArticleGold.id; ValueError when a file is missing or a row changed."""
+def read_rows(corpus: Path, refs: Iterable[tuple[str, int, str]]) -> dict[tuple[str, int], str]:
+    """The text of every (file, row, sha256 prefix) reference in the corpus folder; ValueError naming the file
+    when one is missing or a row's text is not the referenced one."""
+    refs = list(refs)
     wanted: dict[str, set[int]] = defaultdict(set)
-    for g in gold:
-        wanted[g.file].add(g.row)
-    texts: dict[str, str] = {}
+    for file, row, _ in refs:
+        wanted[file].add(row)
+    texts: dict[tuple[str, int], str] = {}
     csv.field_size_limit(sys.maxsize)
     for file, rows in wanted.items():
         path = corpus / file
@@ -136,13 +138,20 @@ def read_texts(gold: Iterable[ArticleGold], corpus: Path) -> dict[str, str]:
         with path.open(encoding="utf-8", newline="") as fh:
             for i, rec in enumerate(csv.DictReader(fh)):
                 if i in rows:
-                    texts[f"{file}:{i}"] = rec["text"]
-    for g in gold:
-        text = texts.get(g.id)
-        if text is None or hashlib.sha256(text.encode()).hexdigest()[:16] != g.sha256:
-            msg = f"{corpus / g.file}: row {g.row} is missing or differs from the annotated text"
+                    texts[(file, i)] = rec["text"]
+    for file, row, sha in refs:
+        text = texts.get((file, row))
+        if text is None or hashlib.sha256(text.encode()).hexdigest()[:16] != sha:
+            msg = f"{corpus / file}: row {row} is missing or differs from the annotated text"
             raise ValueError(msg)
     return texts
+
+
+def read_texts(gold: Iterable[ArticleGold], corpus: Path) -> dict[str, str]:
+    """The text of every referenced article, by ArticleGold.id."""
+    gold = list(gold)
+    rows = read_rows(corpus, ((g.file, g.row, g.sha256) for g in gold))
+    return {g.id: rows[(g.file, g.row)] for g in gold}
 
 
 def _fits(g: GoldEvent, e: Event, with_target: bool) -> bool:
@@ -249,6 +258,6 @@ def evaluate_articles(
     """Code every referenced article and score it; also returns the gold and predictions for error listings."""
     gold = load_article_gold(gold_path)
     texts = read_texts(gold, corpus)
-    results = extractor.extract_many(articles_for(gold, texts, published), _EXTRACTED_AT)
+    results = extractor.extract_many(articles_for(gold, texts, published), DEFAULT_PUBLISHED)
     predicted = [r.events for r in results]
     return score_articles(gold, predicted), gold, predicted

@@ -12,10 +12,6 @@ sets: ``python -m streams.evaluation.calibrate``.
 from __future__ import annotations
 
 import argparse
-import csv
-import datetime as dt
-import hashlib
-import sys
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -24,6 +20,8 @@ from typing import Any
 import orjson
 
 from schemas import Article
+from streams.evaluation.articles import DEFAULT_PUBLISHED, read_rows
+from streams.extraction.extractor import Extractor
 from streams.extraction.trigger_priors import PRIORS_FILE, TriggerPriors
 
 __all__ = ["load_labelled_articles", "load_synthetic", "main"]
@@ -31,26 +29,13 @@ __all__ = ["load_labelled_articles", "load_synthetic", "main"]
 _TRAINING = Path(str(resources.files("streams.extraction").joinpath("training")))
 _LABELS = _TRAINING / "bbc-sentences.jsonl"
 _SYNTHETIC = _TRAINING / "synthetic-sentences.jsonl"
-#: The corpus is BBC news of 2004-05: leaders' terms are resolved at this date.
-_PUBLISHED = dt.datetime(2005, 1, 1, tzinfo=dt.UTC)
 
 
 def load_labelled_articles(corpus: Path, labels: Path = _LABELS) -> list[tuple[dict[str, Any], str]]:
-    """(label record, article text) for every labelled article whose corpus row still has the annotated text."""
+    """(label record, article text) for every labelled article; ValueError when the corpus text differs."""
     records = [orjson.loads(line) for line in labels.read_bytes().splitlines() if line.strip()]
-    csv.field_size_limit(sys.maxsize)
-    rows: dict[str, dict[int, str]] = {}
-    for file in {r["file"] for r in records}:
-        with (corpus / file).open(encoding="utf-8", newline="") as fh:
-            rows[file] = {i: rec["text"] for i, rec in enumerate(csv.DictReader(fh))}
-    out = []
-    for rec in records:
-        text = rows[rec["file"]].get(rec["row"], "")
-        if hashlib.sha256(text.encode()).hexdigest()[:16] != rec["sha256"]:
-            print(f"skipped {rec['file']}:{rec['row']}: the corpus text differs", file=sys.stderr)
-            continue
-        out.append((rec, text))
-    return out
+    texts = read_rows(corpus, ((r["file"], r["row"], r["sha256"]) for r in records))
+    return [(rec, texts[(rec["file"], rec["row"])]) for rec in records]
 
 
 def load_synthetic(path: Path = _SYNTHETIC) -> list[tuple[str, set[str]]]:
@@ -62,16 +47,14 @@ def load_synthetic(path: Path = _SYNTHETIC) -> list[tuple[str, set[str]]]:
 def fit_priors(articles: list[tuple[dict[str, Any], str]], synthetic: list[tuple[str, set[str]]]) -> TriggerPriors:
     """Each candidate of the coder is right when its sentence is labelled with its type (optional events count);
     a written sentence is coded as a one-sentence article."""
-    from streams.extraction import Extractor
-
     texts = [t for _, t in articles] + [text for text, _ in synthetic]
     labels: list[list[set[str]]] = [
         [{e["type"] for e in rec["sentences"].get(str(i), [])} for i in range(rec["sentences_total"])]
         for rec, _ in articles
     ] + [[types] for _, types in synthetic]
-    docs = [Article(id=str(i), body=t, published_at=_PUBLISHED) for i, t in enumerate(texts)]
+    docs = [Article(id=str(i), body=t, published_at=DEFAULT_PUBLISHED) for i, t in enumerate(texts)]
     outcomes = []
-    for sentence_types, cands in zip(labels, Extractor().candidates(docs, _PUBLISHED), strict=True):
+    for sentence_types, cands in zip(labels, Extractor().candidates(docs, DEFAULT_PUBLISHED), strict=True):
         for event, evidence in cands:
             labelled = sentence_types[event.sentence_index] if event.sentence_index < len(sentence_types) else set()
             outcomes.append((evidence.trigger_id, event.plover_type in labelled))
