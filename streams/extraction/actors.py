@@ -42,6 +42,8 @@ _TITLES = frozenset(
      "gen", "colonel", "col", "secretary", "senator", "governor", "leader", "ayatollah", "dictator", "strongman",
      "former", "ex", "late", "ousted", "deposed", "exiled"}
 )  # fmt: skip
+#: Honorifics of news style: the surname after one names a public figure.
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "baroness", "dame"})
 #: Heads that name one person holding an office: "he" can refer back to "the Tory leader".
 _PERSON_ROLES = _TITLES | frozenset(
     {"spokesman", "spokeswoman", "spokesperson", "mp", "mep", "chairman", "chairwoman", "chief", "head", "official",
@@ -221,6 +223,8 @@ class DocActors:
     _resolved: list[tuple[int, Actor, bool]] = field(default_factory=list)  # (head index, actor, is person)
     dominant: str | None = None
     home: str | None = None  # the dominant country when the article is about that one country
+    addressed: set[str] = field(default_factory=set)  # lower-case surnames written after an honorific
+    _unaddressed: set[str] = field(default_factory=set)  # names of people placed only by the story's country
     long_enough: bool = False
     sent_of: list[int] = field(default_factory=list)  # sentence index of each token (Token.sent is O(n))
     sent_starts: list[int] = field(default_factory=list)  # first token of each sentence
@@ -272,6 +276,10 @@ class DocActors:
                 self.mentions.append(Mention(ent.start, ent.end, _Entry("person", ent.text)))
                 covered.update(range(ent.start, ent.end))
                 surnames.add(ent[-1].lower_)
+        # Surnames the article gives an honorific: public figures, in the style of news reports ("Mr Fallon").
+        self.addressed = {
+            self.lowers[i + 1] for i, low in enumerate(self.lowers[:-1]) if low.rstrip(".") in _HONORIFICS
+        }
         # Later bare surnames the tagger missed or mislabelled ("Diaz-Canel praised ...").
         for i in (i for i, low in enumerate(self.lowers) if low in surnames and i not in covered):
             if doc[i].pos_ == "PROPN":
@@ -417,8 +425,10 @@ class DocActors:
             country = self._possessive_pronoun_country(tokens) or self._located_country(head)
         if country is None and sector in _DOMESTIC:
             country = self.dominant
-        if country is None and person is not None:
+        if country is None and person is not None and self.home is not None:
             country = self.home  # "Mr Fallon said" in a report on British politics
+            if self.doc[person.end - 1].lower_ not in self.addressed:
+                self._unaddressed.add(name)  # "Reid rejected a move": placed, but no source
         if not name:
             name = self.doc[used[0].start : used[0].end].text
         start = min(self.doc[m.start].idx for m in used)
@@ -495,9 +505,10 @@ class DocActors:
 
     def codable(self, actor: Actor) -> bool:
         """Whether an actor can be an event source: it has a country / grouping code, or (in a short text
-        without context to place it) a sector or an organisation name. Unplaced people and firms are not."""
+        without context to place it) a sector or an organisation name. Unplaced people and firms are not, nor
+        people the story places but never calls "Mr", "Ms" … (players, performers)."""
         if actor.country is not None:
-            return True
+            return actor.name not in self._unaddressed
         if self.long_enough:
             return False
         return actor.sector is not None or self._kind_at(actor.start) == "orgent"

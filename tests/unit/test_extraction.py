@@ -419,3 +419,12 @@ def test_unknown_people_take_the_country_of_a_one_country_story(extractor: Extra
     )
     accusations = [e for e in code(extractor, text) if e.plover_type == "ACCUSE"]
     assert accusations and accusations[0].source.country == "GBR"
+
+
+def test_people_never_given_an_honorific_are_no_sources_in_a_one_country_story(extractor: Extractor) -> None:
+    text = (
+        "Ben Carter rejected the British government's offer on Monday. Carter said British fans would understand it. "
+        "Mr Milburn accused the British government of waste."
+    )
+    sources = {e.source.name for e in code(extractor, text) if e.source}
+    assert "Ben Carter" not in sources and any("Milburn" in s for s in sources)
