@@ -13,6 +13,8 @@ from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 from streams.extraction.events import ParseSignals
 from streams.extraction.lexicons import strict_json
 
@@ -71,38 +73,16 @@ class ConfidenceModel:
         cls, samples: Sequence[tuple[Evidence, bool]], min_confidence: float, l2: float = 1.0, steps: int = 200
     ) -> ConfidenceModel:
         """Logistic regression by Newton's method with an L2 penalty on the weights (not the intercept)."""
-        xs = [(1.0, *e.vector()) for e, _ in samples]
-        ys = [1.0 if ok else 0.0 for _, ok in samples]
-        k = len(_FEATURES) + 1
-        beta = [0.0] * k
+        x = np.array([(1.0, *e.vector()) for e, _ in samples])
+        y = np.array([1.0 if ok else 0.0 for _, ok in samples])
+        penalty = np.diag([0.0] + [l2] * len(_FEATURES))
+        beta = np.zeros(x.shape[1])
         for _ in range(steps):
-            grad = [0.0] * k
-            hess = [[0.0] * k for _ in range(k)]
-            for x, y in zip(xs, ys, strict=True):
-                p = 1.0 / (1.0 + math.exp(-sum(b * v for b, v in zip(beta, x, strict=True))))
-                for i in range(k):
-                    grad[i] += (p - y) * x[i]
-                    for j in range(k):
-                        hess[i][j] += p * (1 - p) * x[i] * x[j]
-            for i in range(1, k):
-                grad[i] += l2 * beta[i]
-                hess[i][i] += l2
-            step = _solve(hess, grad)
-            beta = [b - s for b, s in zip(beta, step, strict=True)]
-            if max(abs(s) for s in step) < 1e-8:
+            p = 1.0 / (1.0 + np.exp(-x @ beta))
+            grad = x.T @ (p - y) + penalty @ beta
+            hess = (x.T * (p * (1 - p))) @ x + penalty
+            step = np.linalg.solve(hess, grad)
+            beta -= step
+            if np.abs(step).max() < 1e-8:
                 break
-        return cls(beta[0], tuple(beta[1:]), min_confidence)
-
-
-def _solve(a: list[list[float]], b: list[float]) -> list[float]:
-    """Gaussian elimination with partial pivoting for the small Newton system."""
-    n = len(b)
-    m = [row[:] + [b[i]] for i, row in enumerate(a)]
-    for col in range(n):
-        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
-        m[col], m[pivot] = m[pivot], m[col]
-        for r in range(n):
-            if r != col and m[col][col]:
-                f = m[r][col] / m[col][col]
-                m[r] = [x - f * y for x, y in zip(m[r], m[col], strict=True)]
-    return [m[i][n] / m[i][i] if m[i][i] else 0.0 for i in range(n)]
+        return cls(float(beta[0]), tuple(float(b) for b in beta[1:]), min_confidence)

@@ -13,7 +13,7 @@ from streams.extraction.lexicons import CameoCode, Modality, TriggerEntry, quad_
 from streams.extraction.triggers import TriggerIndex, TriggerMatch
 from streams.extraction.vocab import GROUPINGS, LOCATIVE
 
-__all__ = ["CodedEvent", "ParseSignals", "SentenceCoder"]
+__all__ = ["CodedEvent", "ParseSignals", "SentenceCoder", "actor_key"]
 
 #: Edges along which a trigger is the content of a governing trigger ("refused to accept", "accused X of attacking").
 _NEST_DEPS = frozenset({"xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "nsubjpass", "attr", "oprd"})
@@ -332,7 +332,7 @@ class SentenceCoder:
         src_countries = {s.country for s in sources if s is not None}
         own_words = {t.i for t in m.tokens if t.i != tok.i}  # "sent troops to Haiti": the troops are the act
         tgt_heads = [h for h in tgt_heads if h.i not in own_words and not _own(h, src_countries, actors)]
-        tgt_heads = [h for h in tgt_heads if not (_where(h, actors) and _country_of(h, actors) in src_countries)]
+        tgt_heads = [h for h in tgt_heads if (scene := _scene_country(h, actors)) is None or scene not in src_countries]
         targets: list[Actor | None] = [actors.localize(a, tok) for a in _actors(tgt_heads, actors, avoid)]
         parsed = bool(targets)
         if not targets and entry.pos == "verb":
@@ -372,7 +372,7 @@ class SentenceCoder:
         out = []
         for source, target in list(product(sources, targets))[:4]:
             if source is not None and target is not None and target is not implied:
-                if target.start == source.start or _key(target) == _key(source):
+                if target.start == source.start or actor_key(target) == actor_key(source):
                     continue  # one actor is never both sides ("Blair hails ... Tony Blair has hailed")
                 source, target = _share_country(source, target), _share_country(target, source)
             out.append(CodedEvent(m, cameo, source, target, signals, when))
@@ -478,12 +478,12 @@ def _own(head: Token, countries: set[str | None], actors: DocActors) -> bool:
     return actor is not None and actor.country in countries
 
 
-def _where(head: Token, actors: DocActors) -> bool:
-    """A place named as the scene of the act ("in London", "at the Kremlin"), not an actor it is done to."""
+def _scene_country(head: Token, actors: DocActors) -> str | None:
+    """The country of a place named as the scene of the act ("in London", "at the Kremlin"), else None."""
     if head.dep_ != "pobj" or head.head.lower_ not in _WHERE:
-        return False
+        return None
     m = actors.by_token.get(head.i)
-    return m is not None and m.entry.kind in _PLACE_KINDS
+    return m.entry.country if m is not None and m.entry.kind in _PLACE_KINDS else None
 
 
 def _acts_on_something(verb: Token) -> bool:
@@ -491,13 +491,9 @@ def _acts_on_something(verb: Token) -> bool:
     return any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children)
 
 
-def _key(actor: Actor) -> tuple[str, str | None, str | None]:
-    return actor.name, actor.country, actor.sector
-
-
-def _country_of(head: Token, actors: DocActors) -> str | None:
-    m = actors.by_token.get(head.i)
-    return m.entry.country if m is not None else None
+def actor_key(actor: Actor | None) -> tuple[str | None, str | None, str | None]:
+    """Who an actor is, whatever its mention: name, country, sector."""
+    return (None, None, None) if actor is None else (actor.name, actor.country, actor.sector)
 
 
 def _share_country(actor: Actor, other: Actor) -> Actor:

@@ -17,7 +17,7 @@ from schemas import Actor, ActorMention, Article, Event, Location, Trigger
 from streams.extraction.actors import DocActors, Gazetteer
 from streams.extraction.confidence import ConfidenceModel, Evidence
 from streams.extraction.context import CityTable, DateResolver, LocationResolver
-from streams.extraction.events import CodedEvent, SentenceCoder
+from streams.extraction.events import CodedEvent, SentenceCoder, actor_key
 from streams.extraction.lexicons import load_lexicons, quad_class
 from streams.extraction.pos import PosLookup
 from streams.extraction.trigger_priors import TriggerPriors
@@ -64,15 +64,11 @@ def merge_repeated(events: list[Event]) -> list[Event]:
     best: dict[tuple[str | None, ...], Event] = {}
     for event in events:
         target = event.target.country if event.target else None
-        key = (event.plover_type, *_actor_key(event.source), target, event.date.isoformat())
+        key = (event.plover_type, *actor_key(event.source), target, event.date.isoformat())
         if key not in best or event.confidence > best[key].confidence:
             best[key] = event
     kept = {id(e) for e in best.values()}
     return [e for e in events if id(e) in kept]
-
-
-def _actor_key(actor: Actor | None) -> tuple[str | None, ...]:
-    return (None, None, None) if actor is None else (actor.name, actor.country, actor.sector)
 
 
 @dataclass(frozen=True)
