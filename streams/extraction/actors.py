@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span, Token
 
 from schemas import Actor
 from streams.extraction.lexicons import Leader, Lexicons
-from streams.extraction.vocab import GROUPINGS, LOCATIVE
+from streams.extraction.vocab import GROUPINGS, LOCATIVE, POLITICAL_SECTORS
 
 __all__ = ["PRONOUNS", "DocActors", "Gazetteer", "Mention", "norm"]
 
@@ -209,6 +209,20 @@ class Gazetteer:
         return True
 
 
+def _honoured(lowers: list[str]) -> set[str]:
+    """Lower-case surnames written after an honorific, each part of a hyphenated one ("Mr Kilroy-Silk")."""
+    out: set[str] = set()
+    for i, low in enumerate(lowers[:-1]):
+        if low.rstrip(".") not in _HONORIFICS:
+            continue
+        j = i + 1
+        out.add(lowers[j])
+        while j + 2 < len(lowers) and lowers[j + 1] == "-":
+            j += 2
+            out.add(lowers[j])
+    return out
+
+
 @dataclass
 class DocActors:
     """Actor resolution over one parsed document; caches per phrase head."""
@@ -277,9 +291,7 @@ class DocActors:
                 covered.update(range(ent.start, ent.end))
                 surnames.add(ent[-1].lower_)
         # Surnames the article gives an honorific: public figures, in the style of news reports ("Mr Fallon").
-        self.addressed = {
-            self.lowers[i + 1] for i, low in enumerate(self.lowers[:-1]) if low.rstrip(".") in _HONORIFICS
-        }
+        self.addressed = _honoured(self.lowers)
         # Later bare surnames the tagger missed or mislabelled ("Diaz-Canel praised ...").
         for i in (i for i, low in enumerate(self.lowers) if low in surnames and i not in covered):
             if doc[i].pos_ == "PROPN":
@@ -427,8 +439,8 @@ class DocActors:
             country = self.dominant
         if country is None and person is not None and self.home is not None:
             country = self.home  # "Mr Fallon said" in a report on British politics
-            if self.doc[person.end - 1].lower_ not in self.addressed:
-                self._unaddressed.add(name)  # "Reid rejected a move": placed, but no source
+            if self.doc[person.end - 1].lower_ not in self.addressed and sector not in POLITICAL_SECTORS:
+                self._unaddressed.add(name)  # "Reid rejected a move": placed, but no source (unless "MEP Reid")
         if not name:
             name = self.doc[used[0].start : used[0].end].text
         start = min(self.doc[m.start].idx for m in used)

@@ -1,7 +1,9 @@
 """Event confidence: a logistic model over the evidence for a coded event, fitted on the real-news dev split.
 
 ``lexicons/confidence.json`` holds the coefficients and the emission threshold, written by
-``python -m streams.evaluation.calibrate`` (docs/coder.md). Events below ``min_confidence`` are not emitted.
+``python -m streams.evaluation.calibrate`` (docs/coder.md). An article's events at or above ``min_confidence`` are
+emitted, and its most confident event also when at or above ``min_confidence_best``: a news article reports at
+least one happening, and its likeliest event is the best guess of which.
 """
 
 from __future__ import annotations
@@ -18,10 +20,31 @@ import numpy as np
 from streams.extraction.events import ParseSignals
 from streams.extraction.lexicons import strict_json
 
-__all__ = ["CONFIDENCE_FILE", "ConfidenceModel", "Evidence"]
+__all__ = ["CONFIDENCE_FILE", "ConfidenceModel", "Evidence", "Placement"]
 
 CONFIDENCE_FILE = Path(str(resources.files("streams.extraction").joinpath("lexicons").joinpath("confidence.json")))
-_FEATURES = (*(f.name for f in fields(ParseSignals)), "source_political", "trigger_logit")
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a coded event sits in its article."""
+
+    lead: bool  # in the headline-and-lead sentence
+    quoted: bool  # the trigger is inside a quotation
+    past: bool  # dated more than a month before publication (background)
+    modifier: bool  # the trigger only modifies a noun ("raped women", "projects targeted by ...")
+    foreign_target: bool  # the target's country differs from the source's
+
+    def vector(self) -> tuple[float, ...]:
+        return tuple(float(getattr(self, f.name)) for f in fields(self))
+
+
+_FEATURES = (
+    *(f.name for f in fields(ParseSignals)),
+    *(f.name for f in fields(Placement)),
+    "source_political",
+    "trigger_logit",
+)
 _CLIP = 8.0
 
 
@@ -36,11 +59,17 @@ class Evidence:
 
     trigger_id: str  # the lexicon entry that matched (or a rule's id)
     signals: ParseSignals  # how the parse found the trigger and its actors
+    placement: Placement  # where the event sits in its article
     source_political: bool  # the source is a state, a grouping or a political sector (not a firm, a citizen)
     trigger_prior: float  # how often this trigger's candidates were real events in the training data
 
     def vector(self) -> tuple[float, ...]:
-        return (*self.signals.vector(), float(self.source_political), _logit(self.trigger_prior))
+        return (
+            *self.signals.vector(),
+            *self.placement.vector(),
+            float(self.source_political),
+            _logit(self.trigger_prior),
+        )
 
 
 @dataclass(frozen=True)
@@ -48,6 +77,11 @@ class ConfidenceModel:
     intercept: float
     weights: tuple[float, ...]  # one per feature of Evidence.vector, in _FEATURES order
     min_confidence: float
+    min_confidence_best: float
+
+    def emits(self, confidence: float, best: float) -> bool:
+        """Whether an event of this confidence is emitted, in an article whose most confident event has ``best``."""
+        return confidence >= self.min_confidence or (confidence >= best and confidence >= self.min_confidence_best)
 
     def __call__(self, evidence: Evidence) -> float:
         z = self.intercept + sum(w * x for w, x in zip(self.weights, evidence.vector(), strict=True))
@@ -57,7 +91,7 @@ class ConfidenceModel:
     def load(cls, path: Path = CONFIDENCE_FILE) -> ConfidenceModel:
         raw = strict_json(path.read_text(encoding="utf-8"))
         weights = tuple(float(raw["weights"][f]) for f in _FEATURES)
-        return cls(float(raw["intercept"]), weights, float(raw["min_confidence"]))
+        return cls(float(raw["intercept"]), weights, float(raw["min_confidence"]), float(raw["min_confidence_best"]))
 
     def dump(self, path: Path, note: str) -> None:
         data = {
@@ -65,14 +99,14 @@ class ConfidenceModel:
             "intercept": round(self.intercept, 4),
             "weights": {f: round(w, 4) for f, w in zip(_FEATURES, self.weights, strict=True)},
             "min_confidence": self.min_confidence,
+            "min_confidence_best": self.min_confidence_best,
         }
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
     @classmethod
-    def fit(
-        cls, samples: Sequence[tuple[Evidence, bool]], min_confidence: float, l2: float = 1.0, steps: int = 200
-    ) -> ConfidenceModel:
-        """Logistic regression by Newton's method with an L2 penalty on the weights (not the intercept)."""
+    def fit(cls, samples: Sequence[tuple[Evidence, bool]], l2: float = 1.0, steps: int = 200) -> ConfidenceModel:
+        """Logistic regression by Newton's method with an L2 penalty on the weights (not the intercept); the
+        thresholds are left at 0 (every event emitted) for the caller to choose."""
         x = np.array([(1.0, *e.vector()) for e, _ in samples])
         y = np.array([1.0 if ok else 0.0 for _, ok in samples])
         penalty = np.diag([0.0] + [l2] * len(_FEATURES))
@@ -85,4 +119,4 @@ class ConfidenceModel:
             beta -= step
             if np.abs(step).max() < 1e-8:
                 break
-        return cls(float(beta[0]), tuple(float(b) for b in beta[1:]), min_confidence)
+        return cls(float(beta[0]), tuple(float(b) for b in beta[1:]), 0.0, 0.0)

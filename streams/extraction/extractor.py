@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from schemas import Actor, ActorMention, Article, Event, Location, Trigger
 from streams.extraction.actors import DocActors, Gazetteer
-from streams.extraction.confidence import ConfidenceModel, Evidence
+from streams.extraction.confidence import ConfidenceModel, Evidence, Placement
 from streams.extraction.context import CityTable, DateResolver, LocationResolver
 from streams.extraction.events import CodedEvent, SentenceCoder, actor_key
 from streams.extraction.lexicons import load_lexicons, quad_class
@@ -39,6 +39,9 @@ _OFFICIAL = frozenset({"GOV", "JUD", "COP", "MIL", "LEG", "REB"})
 
 #: ... and only legal, coercive or demanding acts: "charged", "banned", "investigated", "called for".
 _OFFICIAL_TYPES = frozenset({"ACCUSE", "COERCE", "SANCTION", "REQUEST", "PROTEST"})
+#: An event dated further back than this before publication is background.
+_BACKGROUND = dt.timedelta(days=31)
+_OPENING_QUOTE, _CLOSING_QUOTE, _STRAIGHT_QUOTE = "“", "”", '"'  # ‘ ’ double as apostrophes
 
 
 def _official(ev: CodedEvent, plover: str) -> bool:
@@ -56,6 +59,22 @@ def _admissible(event: Event) -> bool:
     """No business act without a political actor on one side."""
     sides = (event.source, event.target)
     return not any(a is not None and a.sector == "BUS" for a in sides) or any(_political(a) for a in sides)
+
+
+def _inside_quotes(text: str) -> bool:
+    """Whether the end of ``text`` (a sentence up to the trigger) lies inside a quotation."""
+    return text.count(_OPENING_QUOTE) > text.count(_CLOSING_QUOTE) or text.count(_STRAIGHT_QUOTE) % 2 == 1
+
+
+def _placement(event: Event, ev: CodedEvent, sent_start: int, body: str, day: dt.date) -> Placement:
+    source, target = event.source, event.target
+    return Placement(
+        lead=event.sentence_index == 0,
+        quoted=_inside_quotes(body[sent_start : event.trigger.start]),
+        past=event.date < day - _BACKGROUND,
+        modifier=ev.match.token.dep_ in ("amod", "acl"),
+        foreign_target=target is not None and (source is None or source.country != target.country),
+    )
 
 
 def merge_repeated(events: list[Event]) -> list[Event]:
@@ -134,7 +153,8 @@ class Extractor:
 
     def _code(self, article: Article, doc: Doc, extracted_at: dt.datetime) -> ArticleExtraction:
         found, actors = self._candidates(article, doc, extracted_at)
-        events = merge_repeated([e for e, _ in found if e.confidence >= self._confidence.min_confidence])
+        best = max((e.confidence for e, _ in found), default=1.0)
+        events = merge_repeated([e for e, _ in found if self._confidence.emits(e.confidence, best)])
         # Every resolved mention: noun phrases, plus pronouns resolved as event arguments ("it", "he").
         placed = [(actors.sent_of[idx], a) for idx, a, _ in actors.resolved()]
         spans = {(a.start, a.end) for _, a in placed}
@@ -194,7 +214,9 @@ class Extractor:
                 event = self._event(article, s_idx, sent.text, ev, day, loc, extracted_at)
                 if _admissible(event):
                     trigger = ev.match.entry.id
-                    evidence = Evidence(trigger, ev.signals, _political(event.source), self._priors(trigger))
+                    placement = _placement(event, ev, sent.start_char, article.body, day)
+                    political = _political(event.source)
+                    evidence = Evidence(trigger, ev.signals, placement, political, self._priors(trigger))
                     event = event.model_copy(update={"confidence": round(self._confidence(evidence), 3)})
                     found.append((event, evidence))
         return found, actors

@@ -5,30 +5,43 @@
 The coder runs over the BBC training articles (``bbc-sentences.jsonl``: row references into DIR/train.csv and
 the events of each sentence, no text kept) and over the written sentences of ``synthetic-sentences.jsonl``
 (world news of every PLOVER type, and non-events); each trigger's candidates are checked against the labelled
-types of their sentence. Writes ``lexicons/trigger_priors.json``. Then refit the confidence model on the dev
-sets: ``python -m streams.evaluation.calibrate``.
+types of their sentence. Writes ``lexicons/trigger_priors.json``. Then refit the confidence model on the same
+articles (with priors held out by fold) and the one-sentence gold: ``python -m streams.evaluation.calibrate``.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from schemas import Article
+from schemas import Article, Event
 from streams.evaluation.articles import DEFAULT_PUBLISHED, read_rows
+from streams.extraction.confidence import Evidence
 from streams.extraction.extractor import Extractor
 from streams.extraction.trigger_priors import PRIORS_FILE, TriggerPriors
 
-__all__ = ["load_labelled_articles", "load_synthetic", "main"]
+__all__ = [
+    "FOLDS",
+    "fit_priors",
+    "fits_label",
+    "held_out_candidates",
+    "labelled_counts",
+    "load_labelled_articles",
+    "load_synthetic",
+    "main",
+]
 
 _TRAINING = Path(str(resources.files("streams.extraction").joinpath("training")))
 _LABELS = _TRAINING / "bbc-sentences.jsonl"
 _SYNTHETIC = _TRAINING / "synthetic-sentences.jsonl"
+#: Folds of the labelled articles: article i is in fold i % FOLDS (held-out priors and thresholds).
+FOLDS = 5
 
 
 def load_labelled_articles(corpus: Path, labels: Path = _LABELS) -> list[tuple[dict[str, Any], str]]:
@@ -44,21 +57,91 @@ def load_synthetic(path: Path = _SYNTHETIC) -> list[tuple[str, set[str]]]:
     return [(r["text"], set(r["types"])) for r in rows]
 
 
-def fit_priors(articles: list[tuple[dict[str, Any], str]], synthetic: list[tuple[str, set[str]]]) -> TriggerPriors:
-    """Each candidate of the coder is right when its sentence is labelled with its type (optional events count);
-    a written sentence is coded as a one-sentence article."""
-    texts = [t for _, t in articles] + [text for text, _ in synthetic]
-    labels: list[list[set[str]]] = [
-        [{e["type"] for e in rec["sentences"].get(str(i), [])} for i in range(rec["sentences_total"])]
-        for rec, _ in articles
-    ] + [[types] for _, types in synthetic]
+def _type_outcomes(record: dict[str, Any], candidates: list[tuple[Event, Evidence]]) -> list[tuple[str, bool]]:
+    """(trigger id, right) of each candidate: right when its sentence is labelled with its type (optional too)."""
+    sentences = record["sentences"]
+    return [
+        (evidence.trigger_id, event.plover_type in {e["type"] for e in sentences.get(str(event.sentence_index), [])})
+        for event, evidence in candidates
+    ]
+
+
+def fits_label(record: dict[str, Any], event: Event) -> bool:
+    """The event's sentence is labelled with its type, source country and target country (any, when unlabelled)."""
+    return _label_of(record, event, set()) is not None
+
+
+def _label_of(record: dict[str, Any], event: Event, taken: set[int]) -> tuple[int, dict[str, Any]] | None:
+    for n, label in enumerate(record["sentences"].get(str(event.sentence_index), [])):
+        source, target = label["source"] or {}, label.get("target") or {}
+        if n in taken or label["type"] != event.plover_type:
+            continue
+        if event.source is None or source.get("country") != event.source.country:
+            continue
+        if target.get("country") is None or (event.target is not None and event.target.country == target["country"]):
+            return n, label
+    return None
+
+
+def labelled_counts(record: dict[str, Any], events: list[Event]) -> tuple[int, int, int]:
+    """(right, wrong, required labels) of an article's emitted events, each label matched once: a right event fits
+    an unmatched label of its sentence; one fitting only optional labels counts neither way."""
+    taken: dict[int, set[int]] = {}
+    right = wrong = 0
+    for event in events:
+        sentence_taken = taken.setdefault(event.sentence_index, set())
+        found = _label_of(record, event, sentence_taken)
+        if found is None:
+            wrong += 1
+            continue
+        sentence_taken.add(found[0])
+        right += not found[1]["optional"]
+    required = sum(not label["optional"] for labels in record["sentences"].values() for label in labels)
+    return right, wrong, required
+
+
+def _coded(extractor: Extractor, texts: list[str]) -> list[list[tuple[Event, Evidence]]]:
     docs = [Article(id=str(i), body=t, published_at=DEFAULT_PUBLISHED) for i, t in enumerate(texts)]
-    outcomes = []
-    for sentence_types, cands in zip(labels, Extractor().candidates(docs, DEFAULT_PUBLISHED), strict=True):
-        for event, evidence in cands:
-            labelled = sentence_types[event.sentence_index] if event.sentence_index < len(sentence_types) else set()
-            outcomes.append((evidence.trigger_id, event.plover_type in labelled))
-    return TriggerPriors.fit(outcomes)
+    return extractor.candidates(docs, DEFAULT_PUBLISHED)
+
+
+def _synthetic_outcomes(extractor: Extractor, synthetic: list[tuple[str, set[str]]]) -> list[tuple[str, bool]]:
+    """A written sentence is coded as a one-sentence article; a candidate is right when of one of its types."""
+    coded = _coded(extractor, [text for text, _ in synthetic])
+    return [
+        (ev.trigger_id, e.plover_type in types)
+        for (_, types), cands in zip(synthetic, coded, strict=True)
+        for e, ev in cands
+    ]
+
+
+def fit_priors(
+    extractor: Extractor, articles: list[tuple[dict[str, Any], str]], synthetic: list[tuple[str, set[str]]]
+) -> TriggerPriors:
+    coded = _coded(extractor, [text for _, text in articles])
+    outcomes = [o for (rec, _), cands in zip(articles, coded, strict=True) for o in _type_outcomes(rec, cands)]
+    return TriggerPriors.fit(outcomes + _synthetic_outcomes(extractor, synthetic))
+
+
+def held_out_candidates(
+    extractor: Extractor, articles: list[tuple[dict[str, Any], str]], synthetic: list[tuple[str, set[str]]]
+) -> list[list[tuple[Event, Evidence]]]:
+    """Every candidate of each labelled article, with a trigger prior fitted without the article's fold (the
+    other folds, plus all written sentences), as on unseen news."""
+    coded = _coded(extractor, [text for _, text in articles])
+    written = _synthetic_outcomes(extractor, synthetic)
+    held_out: list[list[tuple[Event, Evidence]]] = [[] for _ in articles]
+    for fold in range(FOLDS):
+        rest = [
+            o
+            for i, ((rec, _), cands) in enumerate(zip(articles, coded, strict=True))
+            if i % FOLDS != fold
+            for o in _type_outcomes(rec, cands)
+        ]
+        priors = TriggerPriors.fit(rest + written)
+        for i in range(fold, len(articles), FOLDS):
+            held_out[i] = [(e, replace(ev, trigger_prior=priors(ev.trigger_id))) for e, ev in coded[i]]
+    return held_out
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -67,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     articles = load_labelled_articles(args.articles)
     synthetic = load_synthetic()
-    priors = fit_priors(articles, synthetic)
+    priors = fit_priors(Extractor(), articles, synthetic)
     note = (
         f"fitted on {len(articles)} labelled training articles and {len(synthetic)} written sentences: "
         f"{len(priors.by_trigger)} triggers seen"

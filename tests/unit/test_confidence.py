@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from streams.extraction.confidence import ConfidenceModel, Evidence
+from streams.extraction.confidence import ConfidenceModel, Evidence, Placement
 from streams.extraction.events import ParseSignals
 from streams.extraction.trigger_priors import TriggerPriors
 
@@ -20,11 +20,12 @@ _PARSE = ParseSignals(
     target_parsed=True,
     target_guessed=False,
 )
-_WIDTH = len(Evidence("t", _PARSE, True, 0.5).vector())
+_LEAD = Placement(lead=True, quoted=False, past=False, modifier=False, foreign_target=False)
+_WIDTH = len(Evidence("t", _PARSE, _LEAD, True, 0.5).vector())
 
 
 def _evidence(prior: float, noise: float) -> Evidence:
-    return Evidence("t", _PARSE, noise > 0.5, prior)
+    return Evidence("t", _PARSE, _LEAD, noise > 0.5, prior)
 
 
 def test_fit_learns_which_evidence_separates_right_from_wrong() -> None:
@@ -33,15 +34,23 @@ def test_fit_learns_which_evidence_separates_right_from_wrong() -> None:
     for _ in range(300):
         type_prob = rng.random()
         samples.append((_evidence(type_prob, rng.random()), type_prob > 0.6))
-    model = ConfidenceModel.fit(samples, min_confidence=0.3)
+    model = ConfidenceModel.fit(samples)
     assert model(_evidence(0.95, 0.2)) > 0.8 > 0.2 > model(_evidence(0.05, 0.8))
 
 
 def test_dump_and_load_round_trip(tmp_path: Path) -> None:
-    model = ConfidenceModel(intercept=-1.5, weights=tuple(0.25 * i for i in range(_WIDTH)), min_confidence=0.35)
+    model = ConfidenceModel(-1.5, tuple(0.25 * i for i in range(_WIDTH)), min_confidence=0.35, min_confidence_best=0.1)
     path = tmp_path / "confidence.json"
     model.dump(path, note="test")
     assert ConfidenceModel.load(path) == model
+
+
+def test_an_articles_most_confident_event_has_its_own_threshold() -> None:
+    model = ConfidenceModel(0.0, (0.0,) * _WIDTH, min_confidence=0.5, min_confidence_best=0.2)
+    assert model.emits(0.6, best=0.9)
+    assert not model.emits(0.4, best=0.9)  # not the best: the general threshold
+    assert model.emits(0.4, best=0.4)
+    assert not model.emits(0.1, best=0.1)
 
 
 def test_priors_pull_rare_triggers_towards_the_overall_rate(tmp_path: Path) -> None:
@@ -56,9 +65,10 @@ def test_priors_pull_rare_triggers_towards_the_overall_rate(tmp_path: Path) -> N
 
 def test_shipped_model_and_priors_load_and_rank_a_clear_act_first() -> None:
     model = ConfidenceModel.load()
-    assert 0.0 <= model.min_confidence < 1.0
+    assert 0.0 <= model.min_confidence_best <= model.min_confidence < 1.0
     priors = TriggerPriors.load()
     assert 0.0 < priors.default < 1.0 and priors.by_trigger
     vague = ParseSignals(**{**vars(_PARSE), "noun": True, "main": False, "source_direct": False,
                             "target_parsed": False})  # fmt: skip
-    assert model(Evidence("t", _PARSE, True, 0.8)) > model(Evidence("t", vague, False, 0.3))
+    background = Placement(lead=False, quoted=True, past=True, modifier=True, foreign_target=False)
+    assert model(Evidence("t", _PARSE, _LEAD, True, 0.8)) > model(Evidence("t", vague, background, False, 0.3))

@@ -203,7 +203,9 @@ def test_pronoun_and_short_name_back_reference(extractor: Extractor) -> None:
     events = code(extractor, text)
     praise = next(e for e in events if e.plover_type == "SUPPORT")
     assert praise.source.country == "CUB" and praise.target.country == "VEN"
-    meet = next(e for e in events if e.trigger.text == "met")
+    # Emitted as one visit with the arrival (same dyad, same day); the candidate shows the pronoun's referent.
+    found = extractor.candidates([Article(id="t", body=text, published_at=PUBLISHED)], NOW)[0]
+    meet = next(e for e, _ in found if e.trigger.text == "met")
     assert meet.source.country == "CUB" and meet.target.country == "VEN"
 
 
@@ -428,3 +430,22 @@ def test_people_never_given_an_honorific_are_no_sources_in_a_one_country_story(e
     )
     sources = {e.source.name for e in code(extractor, text) if e.source}
     assert "Ben Carter" not in sources and any("Milburn" in s for s in sources)
+
+
+def test_a_hyphenated_surname_after_an_honorific_and_a_political_title_make_sources(extractor: Extractor) -> None:
+    base = "Party row deepens in Britain. The British party met in London on Monday to choose a leader. "
+    honoured = base + "Robert Kilroy-Silk left early. Mr Kilroy-Silk later accused the Conservatives of cowardice."
+    titled = base + "Green MEP Caroline Lucas welcomed the plans of the government."
+    plain = base + "Caroline Lucas welcomed the plans of the government."
+    assert any(e.plover_type == "ACCUSE" and e.source.country == "GBR" for e in code(extractor, honoured))
+    assert any(e.plover_type == "SUPPORT" and e.source.sector == "LEG" for e in code(extractor, titled))
+    assert not any(e.plover_type == "SUPPORT" for e in code(extractor, plain))
+
+
+def test_confidence_weighs_where_an_event_sits(extractor: Extractor) -> None:
+    def accusation(text: str) -> float:
+        return next(e.confidence for e in code(extractor, text) if e.plover_type == "ACCUSE")
+
+    said = "Officials met on Monday. The British government accused Russia of spying."
+    quoted = 'Officials met on Monday. "The British government accused Russia of spying," a spokesman said.'
+    assert accusation("The British government accused Russia of spying.") > accusation(said) > accusation(quoted)
