@@ -198,7 +198,9 @@ class SentenceCoder:
             if i in consumed or lowers[i] not in forms or tok.ent_type_ in _NOT_EVENT_ENTS:
                 continue
             m = self._index.match(tok)
-            if m is not None and not (m.entry.lemma in self._mod.complement_verbs and not _act_complement(tok)):
+            if m is None or self._idle(m):
+                continue
+            if not (m.entry.lemma in self._mod.complement_verbs and not _act_complement(tok)):
                 matched[tok.i] = m
                 consumed.update(t.i for t in m.tokens)
         if not matched and not musts:
@@ -218,6 +220,14 @@ class SentenceCoder:
             if not any(a <= must.i < b for a, b in hypo):
                 out.extend(self._demand(must, actors, date_tokens))
         return out
+
+    def _idle(self, m: TriggerMatch) -> bool:
+        """A sense of the trigger that names no event: "met its target", "put in charge"."""
+        objects = self._mod.idle_objects.get(m.entry.lemma)
+        if objects and m.entry.pos == "verb":
+            return any(c.dep_ == "dobj" and c.lower_ in objects for c in m.token.children)
+        governors = self._mod.idle_governors.get(m.entry.lemma)
+        return bool(governors) and m.entry.pos == "noun" and m.token.head.lower_ in governors
 
     def _figurative(self, m: TriggerMatch) -> str | None:
         """Force done to no one: "" (drop) for "legal attacks", "a price war", "films shot in the UK", "shares hit a

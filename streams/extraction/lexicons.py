@@ -124,6 +124,10 @@ class Modality:
     reject_codes: dict[str, str]  # PLOVER type -> CAMEO code when negated ("did not accept" -> 120)
     preparation_code: str
     demand_code: str
+    #: Objects with which a trigger verb names no event: "meet a target", "meet their concerns".
+    idle_objects: dict[str, frozenset[str]]
+    #: Words governing a trigger noun in a sense that is no event: "in charge", "took charge".
+    idle_governors: dict[str, frozenset[str]]
     #: Role nouns of sport, show business and commerce: a phrase naming one is no political actor ("Welsh runner").
     nonpolitical_roles: frozenset[str] = frozenset()
     #: Words that mark a sports report, where country names are teams and "attack", "clash" are play.
@@ -319,7 +323,8 @@ def _modality(cameo: dict[str, CameoCode]) -> Modality:
     keys = [k for t in tables for k in raw[t]]
     _check(all(k in PLOVER_TYPES or k in cameo for k in keys), "modality.json", "unknown type or code key")
     words = {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
-    return Modality(**words, **{t: dict(raw[t]) for t in tables}, preparation_code=raw["preparation_code"],
+    senses = {t: {lemma: frozenset(ws) for lemma, ws in raw[t].items()} for t in ("idle_objects", "idle_governors")}
+    return Modality(**words, **{t: dict(raw[t]) for t in tables}, **senses, preparation_code=raw["preparation_code"],
                     demand_code=raw["demand_code"])  # fmt: skip
 
 

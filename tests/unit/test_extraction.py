@@ -449,3 +449,10 @@ def test_confidence_weighs_where_an_event_sits(extractor: Extractor) -> None:
     said = "Officials met on Monday. The British government accused Russia of spying."
     quoted = 'Officials met on Monday. "The British government accused Russia of spying," a spokesman said.'
     assert accusation("The British government accused Russia of spying.") > accusation(said) > accusation(quoted)
+
+
+def test_senses_that_name_no_event(extractor: Extractor) -> None:
+    idle = "The French government met its deficit target. The minister put his deputy in charge of the talks."
+    assert not [e for e in code(extractor, idle) if e.plover_type in ("CONSULT", "ACCUSE")]
+    acts = "The French government met German ministers. The police charged the French minister with fraud."
+    assert {"CONSULT", "ACCUSE"} <= {e.plover_type for e in code(extractor, acts)}

@@ -108,6 +108,9 @@ def test_modality_file_fills_every_field_with_clean_word_lists() -> None:
             assert all(w == w.lower() for w in value), key
     lex = load_lexicons()
     assert lex.modality.demand_code in lex.cameo and lex.cameo[lex.modality.demand_code].plover == "REQUEST"
+    lemmas = {t.lemma for t in lex.triggers}
+    for table in ("idle_objects", "idle_governors"):  # every idle sense belongs to a trigger
+        assert raw[table] and set(raw[table]) <= lemmas, table
 
 
 def test_phoenix_people_carry_dated_codes_chosen_by_day() -> None:
