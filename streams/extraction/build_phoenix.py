@@ -364,8 +364,19 @@ def agent_sector(code: str) -> str | None:
     return letters[:3] if len(letters) >= 3 else None
 
 
+def regular_plural(phrase: str) -> str:
+    """The regular plural of a phrase's last word: "SPOKESPERSON" -> "SPOKESPERSONS", "AUTHORITY" -> "AUTHORITIES",
+    "WITNESS" -> "WITNESSES"."""
+    upper = phrase.upper()
+    if upper.endswith("Y") and len(upper) > 1 and upper[-2] not in "AEIOU":
+        return phrase[:-1] + "IES"
+    if upper.endswith(("S", "X", "CH", "SH")):
+        return phrase + "ES"
+    return phrase + "S"
+
+
 def build_agents(folder: Path, tokenize: Tokenize) -> tuple[list[dict[str, str]], Counter[str]]:
-    """Agent rows {"term", "sector"}: macros expanded, explicit plurals included, first sector wins, sorted by term."""
+    """Agent rows {"term", "sector"}: macros expanded, plurals included, first sector wins, sorted by term."""
     lines = (folder / AGENTS_FILE).read_text(encoding="utf-8").splitlines()
     macros = read_macros(lines)
     stats: Counter[str] = Counter()
@@ -382,7 +393,13 @@ def build_agents(folder: Path, tokenize: Tokenize) -> tuple[list[dict[str, str]]
         if sector not in SECTORS:
             stats[f"sector_{sector}"] += 1
             continue
-        phrases = [m["phrase"]] + ([m["plural"]] if m["plural"] and m["plural"].strip() else [])
+        # As PETRARCH reads them: "{...}" gives the plural ("{}" none), a phrase with a "!MACRO!" has none, any
+        # other takes the regular plural.
+        if m["plural"] is not None:
+            plural = m["plural"].strip()
+        else:
+            plural = "" if MACRO.search(m["phrase"]) else regular_plural(m["phrase"].strip())
+        phrases = [m["phrase"]] + ([plural] if plural else [])
         for phrase in (p for raw in phrases for p in expand(raw.strip(), macros)):
             text = clean_name(phrase)
             if GARBLED.search(text) or MACRO.search(text):
