@@ -240,6 +240,10 @@ class SentenceCoder:
             return _CRITICIZE
         if mods & self._mod.figurative_modifiers:
             return ""
+        force = self._mod.verbal_force_verbs  # also as nouns: "launched an attack on"
+        forceful = m.entry.lemma in force or (m.obj is not None and m.obj.lower_.removesuffix("s") in force)
+        if forceful and {t.lower_ for t in _attacked(tok, m.obj)} & self._mod.verbal_targets:
+            return _CRITICIZE
         if m.entry.pos == "noun":
             return None
         withs = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "with" for g in c.children]
@@ -494,6 +498,16 @@ def _scene_country(head: Token, actors: DocActors) -> str | None:
         return None
     m = actors.by_token.get(head.i)
     return m.entry.country if m is not None and m.entry.kind in _PLACE_KINDS else None
+
+
+def _attacked(tok: Token, obj: Token | None) -> list[Token]:
+    """What an act of force is done to: its object, passive subject, or the complement of "on" / "at" ("launched
+    an attack on the plans", "hit out at the Budget")."""
+    heads = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    for t in (tok, obj):
+        if t is not None:
+            heads += [g for c in t.children if c.dep_ == "prep" and c.lower_ in ("on", "at") for g in c.children]
+    return [g for h in heads for g in _conj_group(h)] + ([tok.head] if tok.dep_ == "acl" else [])
 
 
 def _acts_on_something(verb: Token) -> bool:

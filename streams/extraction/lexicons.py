@@ -147,6 +147,8 @@ class Modality:
     complement_verbs: frozenset[str] = frozenset()
     #: Verbs of force that are criticism when a politician does them ("the Tory leader attacked the Budget").
     verbal_force_verbs: frozenset[str] = frozenset()
+    #: What is attacked only with words: "attacked the plans", "launched an attack on the Budget".
+    verbal_targets: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

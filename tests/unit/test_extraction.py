@@ -456,3 +456,10 @@ def test_senses_that_name_no_event(extractor: Extractor) -> None:
     assert not [e for e in code(extractor, idle) if e.plover_type in ("CONSULT", "ACCUSE")]
     acts = "The French government met German ministers. The police charged the French minister with fraud."
     assert {"CONSULT", "ACCUSE"} <= {e.plover_type for e in code(extractor, acts)}
+
+
+def test_force_against_plans_is_criticism(extractor: Extractor) -> None:
+    words = "British unions attacked the plans. The British Labour Party launched an attack on Tory policy."
+    deeds = "Rebels attacked the British army base in Basra."
+    assert {e.plover_type for e in code(extractor, words)} == {"ACCUSE"}
+    assert "ASSAULT" in {e.plover_type for e in code(extractor, deeds)}
