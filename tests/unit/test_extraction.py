@@ -463,3 +463,8 @@ def test_force_against_plans_is_criticism(extractor: Extractor) -> None:
     deeds = "Rebels attacked the British army base in Basra."
     assert {e.plover_type for e in code(extractor, words)} == {"ACCUSE"}
     assert "ASSAULT" in {e.plover_type for e in code(extractor, deeds)}
+
+
+def test_idle_objects_of_force_verbs(extractor: Extractor) -> None:
+    text = "British Labour policies struck a chord with voters. The British firm hit the headlines in May."
+    assert not code(extractor, text)
