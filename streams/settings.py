@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -13,6 +14,10 @@ __all__ = ["DEFAULT_CONNECT_TIMEOUT", "STORE_SCHEMES", "Settings", "get_settings
 
 #: Faust table stores newsevents can run on.
 STORE_SCHEMES = ("memory", "rocksdb", "rocksdict")
+#: ``host:port`` (a name, IPv4 or bracketed IPv6 address; port 1..65535) in NEWSEVENTS_BROKER.
+_BROKER_HOST = re.compile(
+    r"^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]?\d{1,4})$"
+)
 #: Seconds a client keeps trying to reach the broker before it fails.
 DEFAULT_CONNECT_TIMEOUT = 10.0
 
@@ -85,6 +90,17 @@ class Settings(BaseSettings):
         le=300,
         description="NEWSEVENTS_CONNECT_TIMEOUT: seconds a command waits for an unreachable broker before it fails.",
     )
+
+    @field_validator("broker")
+    @classmethod
+    def _broker_hosts(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        hosts = [host.strip().removeprefix("kafka://") for host in value.replace(";", ",").split(",")]
+        if not hosts or not all(_BROKER_HOST.match(host) for host in hosts):
+            message = "expected kafka://HOST:PORT (comma-separate several), e.g. kafka://127.0.0.1:9092"
+            raise ValueError(message)
+        return value
 
     @field_validator("store")
     @classmethod

@@ -25,13 +25,20 @@ class OneLineUsageError(click.UsageError):
         click.echo(f"Error: {self.format_message()}{hint}", file=file, err=file is None)
 
 
+#: Settings that a command-line option can also give.
+_OPTIONS = {"broker": "--broker", "web_port": "--web-port", "model": "--model"}
+
+
 def settings_problem(exc: ValidationError | SettingsError) -> str:
-    """One line naming each invalid ``NEWSEVENTS_*`` variable, its value and what is wrong with it."""
+    """One line naming each invalid ``NEWSEVENTS_*`` variable (or option), its value and what is wrong with it."""
     if isinstance(exc, SettingsError):
         return f"invalid setting: {exc}; fix or unset the NEWSEVENTS_* variable"
     parts = []
     for error in exc.errors():
-        name = f"NEWSEVENTS_{str(error['loc'][0]).upper()}" if error["loc"] else "a NEWSEVENTS_* variable"
+        field = str(error["loc"][0]) if error["loc"] else "*"
+        name = f"NEWSEVENTS_{field.upper()}"
+        if field in _OPTIONS:
+            name = f"{_OPTIONS[field]} or {name}"
         message = error["msg"].removeprefix("Value error, ")
         parts.append(f"{name}={error['input']!r}: {message}")
     return f"invalid setting {'; '.join(parts)}; fix or unset the variable"

@@ -48,10 +48,12 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], status: int,
         ("NEWSEVENTS_PROCESSING_GUARANTEE", "bogus"),
         ("NEWSEVENTS_STORE", "bogus://"),
         ("NEWSEVENTS_CONNECT_TIMEOUT", "0"),
+        ("NEWSEVENTS_BROKER", "kafka://127.0.0.1:abc"),
     ],
 )
 def test_an_invalid_setting_is_named_on_one_line(variable: str, value: str) -> None:
-    result = newsevents("tail", "events", "--broker", UNREACHABLE, **{variable: value})
+    broker = [] if variable == "NEWSEVENTS_BROKER" else ["--broker", UNREACHABLE]
+    result = newsevents("tail", "events", *broker, **{variable: value})
     assert_one_line_error(result, 2, variable, repr(value))
 
 
