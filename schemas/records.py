@@ -155,12 +155,17 @@ class DeadLetter(_Output):
     stage: Literal["decode", "validate", "extract", "produce"] = Field(description="Where it failed.")
     error_type: str = Field(description="Exception class or rule name, e.g. 'ValidationError'.")
     error_message: str
-    topic: str = Field(description="Topic the input was read from.")
-    partition: int
-    offset: int
+    topic: str = Field(description="Topic the input was read from (or was meant for, when `origin` is set).")
+    partition: int = Field(description="-1 when the feeder dead-lettered the input instead of publishing it.")
+    offset: int = Field(description="-1 when the feeder dead-lettered the input instead of publishing it.")
+    origin: str | None = Field(
+        default=None, description="File and line (`path:line`, or the file) the feeder could not publish."
+    )
     key: str | None = Field(default=None, description="Raw key, UTF-8 decoded with replacement.")
-    payload: str = Field(description="Raw value, UTF-8 decoded with replacement characters.")
-    payload_base64: str = Field(description="Raw value bytes, exact, base64.")
+    payload: str = Field(description="Raw value, UTF-8 decoded with replacement characters (a prefix when cut).")
+    payload_base64: str = Field(description="Raw value bytes, exact, base64 (a prefix when cut).")
+    payload_bytes: int | None = Field(default=None, ge=0, description="Size of the whole raw value.")
+    payload_sha256: str | None = Field(default=None, description="SHA-256 of the whole raw value, hex.")
     article_id: str | None = Field(default=None, description="The article id when the payload had one.")
     failed_at: AwareDatetime
 
@@ -173,6 +178,10 @@ class ProcessedMarker(_Output):
     reason: str | None = Field(default=None, description="Why it was dead-lettered or skipped.")
     events: int = Field(ge=0, description="Events emitted for the article.")
     actors: int = Field(ge=0, description="Actor mentions emitted for the article.")
+    cleaned: list[Literal["markup", "format_controls"]] = Field(
+        default_factory=list,
+        description="What was removed from the body before coding (offsets then point into the cleaned body).",
+    )
     topic: str
     partition: int
     offset: int

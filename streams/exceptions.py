@@ -1,6 +1,6 @@
 """Errors raised by newsevents streams code."""
 
-__all__ = ["BrokerStartError", "InputError", "NewseventsError"]
+__all__ = ["BrokerStartError", "BrokerUnreachable", "InputError", "NewseventsError"]
 
 
 class NewseventsError(Exception):
@@ -12,4 +12,13 @@ class BrokerStartError(NewseventsError):
 
 
 class InputError(NewseventsError):
-    """An input file or line could not be read as an article."""
+    """An input file or line could not be read as an article; ``reason`` and ``stage`` say so in its dead letter."""
+
+    def __init__(self, message: str, *, stage: str, reason: str) -> None:
+        super().__init__(message)
+        self.stage = stage
+        self.reason = reason
+
+
+class BrokerUnreachable(NewseventsError):
+    """No connection to the Kafka broker within the connect timeout."""

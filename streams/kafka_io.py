@@ -7,16 +7,28 @@ from collections.abc import AsyncIterator, Iterable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
+from streams.connect import start_client
+from streams.settings import DEFAULT_CONNECT_TIMEOUT
 from streams.topics import bootstrap_servers
 
-__all__ = ["publish", "read_topic"]
+__all__ = ["new_producer", "publish", "read_topic"]
 
 
-async def publish(broker_url: str, topic: str, records: Iterable[tuple[bytes | None, bytes]]) -> int:
+def new_producer(broker_url: str) -> AIOKafkaProducer:
+    """A producer that waits for every replica's acknowledgement."""
+    return AIOKafkaProducer(bootstrap_servers=bootstrap_servers(broker_url), acks="all", linger_ms=5)
+
+
+async def publish(
+    broker_url: str,
+    topic: str,
+    records: Iterable[tuple[bytes | None, bytes]],
+    *,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+) -> int:
     """Produce ``(key, value)`` records to ``topic``, wait for every acknowledgement, return the count."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers(broker_url), acks="all", linger_ms=5)
+    producer = await start_client(lambda: new_producer(broker_url), broker_url, connect_timeout)
     try:
-        await producer.start()
         futures = [await producer.send(topic, value=value, key=key) for key, value in records]
         await asyncio.gather(*futures)
         return len(futures)
@@ -31,15 +43,19 @@ async def read_topic(
     max_records: int | None = None,
     idle_timeout: float | None = 10.0,
     from_latest: bool = False,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
 ) -> AsyncIterator[ConsumerRecord]:
     """Yield records of every partition of ``topic`` without joining a consumer group.
 
     Starts at the earliest offset (or the latest with ``from_latest``); stops after ``max_records``
     or when nothing arrived for ``idle_timeout`` seconds (None: follow forever).
     """
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers(broker_url), enable_auto_commit=False)
+    consumer = await start_client(
+        lambda: AIOKafkaConsumer(bootstrap_servers=bootstrap_servers(broker_url), enable_auto_commit=False),
+        broker_url,
+        connect_timeout,
+    )
     try:
-        await consumer.start()
         partitions = await _partitions(consumer, topic)
         consumer.assign(partitions)
         if from_latest:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import logging
 from collections.abc import Sequence
@@ -10,31 +9,18 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from schemas import ActorMention, Article, DeadLetter, Event, ProcessedMarker
+from streams.body_hygiene import clean_body
+from streams.dead_letters import Failure, bounded_key, dead_letter, dead_letter_headers
 from streams.decode import DecodeLimits, Rejection, decode_article
 from streams.extraction import ArticleExtraction, Extractor
 from streams.settings import Settings
 from streams.topics import ACTORS, DEAD_LETTERS, EVENTS, PROCESSED
 
-__all__ = [
-    "MAX_DEAD_LETTER_BYTES",
-    "MAX_KEY_BYTES",
-    "BatchProcessor",
-    "InputRecord",
-    "Outcome",
-    "OutputRecord",
-    "dead_letter_headers",
-]
+__all__ = ["BatchProcessor", "InputRecord", "Outcome", "OutputRecord"]
 
 log = logging.getLogger(__name__)
 
 Status = Literal["ok", "dead_lettered", "skipped"]
-
-#: A dead letter must fit in one record (Faust's producer refuses more than 1,000,000 bytes, Kafka's
-#: default limit is 1 MiB): beyond this size its copies of the raw value are cut to a prefix.
-MAX_DEAD_LETTER_BYTES = 900_000
-#: Raw keys are kept up to this size in dead letters and markers; error messages up to this length.
-MAX_KEY_BYTES = 1_000
-_MAX_MESSAGE_CHARS = 2_000
 
 
 @dataclass(frozen=True)
@@ -70,6 +56,7 @@ class Outcome:
     actors: list[ActorMention] = field(default_factory=list)
     dead_letter: DeadLetter | None = None
     reason: str | None = None
+    cleaned: tuple[str, ...] = ()
 
     @property
     def article_id(self) -> str | None:
@@ -79,49 +66,18 @@ class Outcome:
         return self.dead_letter.article_id if self.dead_letter else None
 
 
-def dead_letter_headers(letter: DeadLetter) -> tuple[tuple[str, bytes], ...]:
-    """Headers named as in Kafka Streams' KIP-1034, so generic DLQ tooling can read them."""
-    return (
-        ("__streams.errors.exception", letter.error_type.encode()),
-        ("__streams.errors.message", letter.error_message.encode()),
-        ("__streams.errors.topic", letter.topic.encode()),
-        ("__streams.errors.partition", str(letter.partition).encode()),
-        ("__streams.errors.offset", str(letter.offset).encode()),
-        ("__streams.errors.stage", letter.stage.encode()),
-    )
-
-
-def _bounded_key(key: bytes | None) -> bytes | None:
-    return key[:MAX_KEY_BYTES] if key is not None else None
-
-
 def _dead_letter(
     record: InputRecord, stage: str, error_type: str, message: str, article_id: str | None, now: dt.datetime
 ) -> DeadLetter:
-    """The dead letter of ``record``: its exact raw key and value, unless they would not fit in one record."""
-    value, key = record.value or b"", _bounded_key(record.key)
-    message = message[:_MAX_MESSAGE_CHARS]
-    if record.key is not None and len(record.key) > MAX_KEY_BYTES:
-        message += f" [key cut to its first {MAX_KEY_BYTES} of {len(record.key)} bytes]"
-    kept = value
-    while True:
-        cut = f" [payload cut to its first {len(kept)} of {len(value)} bytes]" if len(kept) < len(value) else ""
-        letter = DeadLetter(
-            stage=stage,  # type: ignore[arg-type]
-            error_type=error_type,
-            error_message=message + cut,
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-            key=key.decode("utf-8", "replace") if key is not None else None,
-            payload=kept.decode("utf-8", "replace"),
-            payload_base64=base64.b64encode(kept).decode("ascii"),
-            article_id=article_id,
-            failed_at=now,
-        )
-        if not kept or len(letter.model_dump_json()) <= MAX_DEAD_LETTER_BYTES:
-            return letter
-        kept = kept[: len(kept) // 2]
+    return dead_letter(
+        Failure(stage, error_type, message, article_id),
+        key=record.key,
+        value=record.value or b"",
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        now=now,
+    )
 
 
 class BatchProcessor:
@@ -145,11 +101,20 @@ class BatchProcessor:
             elif decoded.language and decoded.language.lower() not in self.settings.languages:
                 outcomes.append(Outcome(record, "skipped", article=decoded, reason="language"))
             else:
-                outcome = Outcome(record, "ok", article=decoded)
+                outcome = self._cleaned(record, decoded, now)
                 outcomes.append(outcome)
-                to_extract.append(outcome)
+                if outcome.status == "ok":
+                    to_extract.append(outcome)
         self._extract(to_extract, now)
         return outcomes
+
+    @staticmethod
+    def _cleaned(record: InputRecord, article: Article, now: dt.datetime) -> Outcome:
+        cleaned = clean_body(article)
+        if isinstance(cleaned, Rejection):
+            letter = _dead_letter(record, cleaned.stage, cleaned.reason, cleaned.message, cleaned.article_id, now)
+            return Outcome(record, "dead_lettered", dead_letter=letter, reason=cleaned.reason)
+        return Outcome(record, "ok", article=cleaned.article, cleaned=cleaned.cleaned)
 
     def _extract(self, outcomes: list[Outcome], now: dt.datetime) -> None:
         if not outcomes:
@@ -200,7 +165,7 @@ class BatchProcessor:
             return [
                 OutputRecord(
                     topic(DEAD_LETTERS),
-                    _bounded_key(outcome.record.key),
+                    bounded_key(outcome.record.key),
                     letter.model_dump_json().encode(),
                     dead_letter_headers(letter),
                 )
@@ -219,10 +184,11 @@ class BatchProcessor:
             reason=outcome.reason,
             events=len(outcome.events),
             actors=len(outcome.actors),
+            cleaned=list(outcome.cleaned),
             topic=record.topic,
             partition=record.partition,
             offset=record.offset,
             processed_at=now,
         )
-        key = outcome.article_id.encode() if outcome.article_id else _bounded_key(record.key)
+        key = outcome.article_id.encode() if outcome.article_id else bounded_key(record.key)
         return OutputRecord(self.settings.topic(PROCESSED), key, marker.model_dump_json().encode())

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import orjson
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["DEFAULT_CONNECT_TIMEOUT", "STORE_SCHEMES", "Settings", "get_settings"]
+
+#: Faust table stores newsevents can run on.
+STORE_SCHEMES = ("memory", "rocksdb", "rocksdict")
+#: ``host:port`` (a name, IPv4 or bracketed IPv6 address; port 1..65535) in NEWSEVENTS_BROKER.
+_BROKER_HOST = re.compile(
+    r"^(?:[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):(?:6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]?\d{1,4})$"
+)
+#: Seconds a client keeps trying to reach the broker before it fails.
+DEFAULT_CONNECT_TIMEOUT = 10.0
 
 
 class Settings(BaseSettings):
@@ -51,9 +63,11 @@ class Settings(BaseSettings):
     max_payload_bytes: int = Field(
         default=1_000_000, ge=1, description="NEWSEVENTS_MAX_PAYLOAD_BYTES: larger records are dead-lettered."
     )
-    languages: tuple[str, ...] = Field(
+    languages: Annotated[tuple[str, ...], NoDecode] = Field(
         default=("en",),
-        description="NEWSEVENTS_LANGUAGES: JSON list of languages coded; articles tagged otherwise are skipped.",
+        min_length=1,
+        description="NEWSEVENTS_LANGUAGES: languages coded, comma-separated (en,fr) or a JSON list; "
+        "articles tagged otherwise are skipped.",
     )
     session_timeout: float = Field(
         default=10.0,
@@ -65,11 +79,46 @@ class Settings(BaseSettings):
         default="memory://",
         description="NEWSEVENTS_STORE: Faust table store; rocksdb:// for real Kafka, memory:// on the embedded broker.",
     )
-    processing_guarantee: str = Field(
+    processing_guarantee: Literal["at_least_once", "exactly_once"] = Field(
         default="at_least_once",
         description="NEWSEVENTS_PROCESSING_GUARANTEE: at_least_once, or exactly_once on real Kafka only.",
     )
     data_dir: str = Field(default=".newsevents", description="NEWSEVENTS_DATA_DIR: worker state and feed bookkeeping.")
+    connect_timeout: float = Field(
+        default=DEFAULT_CONNECT_TIMEOUT,
+        gt=0,
+        le=300,
+        description="NEWSEVENTS_CONNECT_TIMEOUT: seconds a command waits for an unreachable broker before it fails.",
+    )
+
+    @field_validator("broker")
+    @classmethod
+    def _broker_hosts(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        hosts = [host.strip().removeprefix("kafka://") for host in value.replace(";", ",").split(",")]
+        if not hosts or not all(_BROKER_HOST.match(host) for host in hosts):
+            message = "expected kafka://HOST:PORT (comma-separate several), e.g. kafka://127.0.0.1:9092"
+            raise ValueError(message)
+        return value
+
+    @field_validator("store")
+    @classmethod
+    def _known_store(cls, value: str) -> str:
+        if value.partition("://")[0] not in STORE_SCHEMES or "://" not in value:
+            message = f"expected one of {', '.join(s + '://' for s in STORE_SCHEMES)}"
+            raise ValueError(message)
+        return value
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _language_list(cls, value: object) -> object:
+        """Accept ``en,fr`` as well as ``["en", "fr"]``."""
+        if not isinstance(value, str):
+            return value
+        if value.lstrip().startswith("["):
+            return orjson.loads(value)
+        return tuple(part.strip().lower() for part in value.split(",") if part.strip())
 
     def topic(self, name: str) -> str:
         """Return the full name of one of the fixed topics."""

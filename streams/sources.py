@@ -11,6 +11,8 @@ from pathlib import Path
 import orjson
 
 from schemas import Article
+from streams.decode import Rejection
+from streams.exceptions import InputError
 
 __all__ = ["SourceRecord", "iter_files", "read_records", "text_file_article"]
 
@@ -24,11 +26,15 @@ _DATELINE = re.compile(
 
 @dataclass(frozen=True)
 class SourceRecord:
-    """One raw article record and where it came from (``file:line``)."""
+    """One raw article record and where it came from (``file:line``, or the file).
+
+    ``rejection`` is set when the file itself could not be read as an article; ``value`` is then its bytes.
+    """
 
     origin: str
     key: bytes | None
     value: bytes
+    rejection: Rejection | None = None
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -50,37 +56,70 @@ def text_file_article(path: Path) -> Article:
     """Read a ``.txt`` article: first line the title, the rest the body; id is the file stem.
 
     A dateline opening the body ("February 3, 2022: ...") becomes ``published_at`` (midnight UTC).
+    Raises :class:`InputError` for a file that is not UTF-8, has no body, or whose dateline is no date.
     """
-    title, _, rest = path.read_text(encoding="utf-8").partition("\n")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        message = f"not UTF-8 text: {exc}"
+        raise InputError(message, stage="decode", reason="invalid_utf8") from exc
+    if not text.strip():
+        message = "the file is empty"
+        raise InputError(message, stage="decode", reason="empty_payload")
+    title, _, rest = text.partition("\n")
     body = rest.strip()
-    published_at = None
+    if not body:
+        message = "no body: the first line is the title, the article text follows it"
+        raise InputError(message, stage="validate", reason="missing_field")
+    return Article(id=path.stem, title=title.strip() or None, body=body, published_at=_dateline(body))
+
+
+def _dateline(body: str) -> dt.datetime | None:
     match = _DATELINE.match(body)
-    if match:
-        raw = match.group("date")
+    if not match:
+        return None
+    raw = match.group("date")
+    try:
         parsed = (
             dt.date.fromisoformat(raw)
             if raw[0].isdigit()
             else dt.datetime.strptime(raw + " +0000", "%B %d, %Y %z").date()
         )
-        published_at = dt.datetime.combine(parsed, dt.time(), tzinfo=dt.UTC)
-    return Article(id=path.stem, title=title.strip() or None, body=body, published_at=published_at)
+    except ValueError as exc:
+        message = f"the dateline {raw!r} is not a date ({exc})"
+        raise InputError(message, stage="validate", reason="invalid_date") from exc
+    return dt.datetime.combine(parsed, dt.time(), tzinfo=dt.UTC)
 
 
 def read_records(paths: Iterable[Path]) -> Iterator[SourceRecord]:
     """Yield raw records from files, unvalidated: bad JSONL lines are passed on for the worker to reject.
 
     The key is the article id when a line carries one, so all records of an article share a partition.
+    A ``.txt`` file that is no article, or a file that cannot be read, is yielded with its ``rejection``.
     """
     for path in iter_files(paths):
-        if path.suffix == ".txt":
-            article = text_file_article(path)
-            yield SourceRecord(str(path), article.id.encode(), article.model_dump_json(exclude_none=True).encode())
-            continue
-        with path.open("rb") as lines:
-            for number, line in enumerate(lines, start=1):
-                value = line.rstrip(b"\r\n")
-                if value.strip():
-                    yield SourceRecord(f"{path}:{number}", _key_of(value), value)
+        try:
+            yield from _text_file_records(path) if path.suffix == ".txt" else _jsonl_records(path)
+        except OSError as exc:
+            yield SourceRecord(str(path), None, b"", Rejection("decode", "unreadable_file", f"cannot read: {exc}"))
+
+
+def _text_file_records(path: Path) -> Iterator[SourceRecord]:
+    try:
+        article = text_file_article(path)
+    except InputError as exc:
+        rejection = Rejection(exc.stage, exc.reason, str(exc))  # type: ignore[arg-type]
+        yield SourceRecord(str(path), None, path.read_bytes(), rejection)
+        return
+    yield SourceRecord(str(path), article.id.encode(), article.model_dump_json(exclude_none=True).encode())
+
+
+def _jsonl_records(path: Path) -> Iterator[SourceRecord]:
+    with path.open("rb") as lines:
+        for number, line in enumerate(lines, start=1):
+            value = line.rstrip(b"\r\n")
+            if value.strip():
+                yield SourceRecord(f"{path}:{number}", _key_of(value), value)
 
 
 def _key_of(value: bytes) -> bytes | None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError, for_code
+from aiokafka.errors import TopicAlreadyExistsError, for_code
 
+from streams.connect import start_client
 from streams.settings import Settings
 
 __all__ = [
@@ -37,26 +37,19 @@ def bootstrap_servers(broker_url: str) -> str:
     return ",".join(host.strip().removeprefix("kafka://") for host in hosts if host.strip())
 
 
-async def ensure_topics(settings: Settings, *, timeout: float = 30.0) -> list[str]:
+async def ensure_topics(settings: Settings) -> list[str]:
     """Create every newsevents topic with the configured partitions; return the ones created.
 
     Topics are created explicitly because auto-creation picks the broker's default partition count.
-    Retries until ``timeout`` so a worker can start while the broker is still coming up.
+    Waits up to ``settings.connect_timeout`` for the broker, so a worker can start while it is coming up.
     """
-    if settings.broker is None:
+    broker = settings.broker
+    if broker is None:
         message = "no broker configured: set NEWSEVENTS_BROKER or pass --broker"
         raise ValueError(message)
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers(settings.broker))
-        try:
-            await admin.start()
-            break
-        except KafkaConnectionError:
-            await admin.close()
-            if asyncio.get_running_loop().time() > deadline:
-                raise
-            await asyncio.sleep(0.5)
+    admin = await start_client(
+        lambda: AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers(broker)), broker, settings.connect_timeout
+    )
     try:
         existing = set(await admin.list_topics())
         wanted = [settings.topic(name) for name in ALL_TOPICS]

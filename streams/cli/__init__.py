@@ -5,13 +5,15 @@ from __future__ import annotations
 import click
 
 from streams.cli import bench, broker, demo, eval_command, extract, feed, tail, worker
+from streams.cli.errors import OneLineGroup
 
 __all__ = ["main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(cls=OneLineGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="newsevents")
-def main() -> None:
+@click.option("--verbose", is_flag=True, help="Show the traceback of an error, not only its one-line message.")
+def main(verbose: bool) -> None:
     """newsevents: news articles in on Kafka, coded political events (PLOVER/CAMEO) and actors out.
 
     \b
@@ -25,6 +27,8 @@ def main() -> None:
     \b
     Settings come from NEWSEVENTS_* environment variables (see README); --broker overrides
     NEWSEVENTS_BROKER. Without a broker, `demo` starts the embedded one.
+
+    Errors are one line; exit status 2 for a usage error, 1 for a runtime one.
     """
 
 

@@ -11,9 +11,7 @@ from rich.console import Console
 
 from streams.bench.options import BenchOptions, parse_rate, parse_workers
 from streams.bench.report import report_tables
-from streams.bench.run import run_bench
 from streams.cli.options import broker_option, settings_with
-from streams.exceptions import NewseventsError
 
 __all__ = ["command"]
 
@@ -70,6 +68,8 @@ def command(
     Kafka (extract_only), and the whole pipeline through Kafka with K workers (articles/s, events/s,
     end-to-end latency, peak RSS per worker). Progress goes to stderr. See docs/benchmarks.md.
     """
+    from streams.bench.run import run_bench  # spaCy: only once the arguments are parsed
+
     options = BenchOptions(
         articles_path=articles_path,
         limit=limit,
@@ -79,10 +79,7 @@ def command(
         paced_seconds=paced_seconds,
         broker=broker or settings_with().broker,
     )
-    try:
-        report = run_bench(options, settings_with(), lambda line: click.echo(line, err=True))
-    except NewseventsError as exc:  # a worker or the broker failed: say so without a traceback
-        raise click.ClickException(str(exc)) from exc
+    report = run_bench(options, settings_with(), lambda line: click.echo(line, err=True))
     if as_json:
         sys.stdout.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")
     else:

@@ -7,19 +7,24 @@ import threading
 
 import click
 
-from streams.embedded import EmbeddedBroker
+from streams.embedded import EmbeddedBroker, port_is_free
 
 __all__ = ["command"]
 
 
 @click.command("broker")
-@click.option("--port", type=int, default=9092, show_default=True, help="Loopback port (0: any free port).")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=9092, show_default=True, help="Loopback port (0: any free port)."
+)
 def command(port: int) -> None:
     """Run the embedded broker (Tansu, memory-only) on 127.0.0.1 until interrupted.
 
     Everything it stores is lost when it stops. Point other commands at it with
     --broker kafka://127.0.0.1:PORT or NEWSEVENTS_BROKER.
     """
+    if port and not port_is_free(port):
+        message = f"port {port} on 127.0.0.1 is already in use: choose another --port (0 picks a free one)"
+        raise click.ClickException(message)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with EmbeddedBroker(port or None) as broker:

@@ -34,7 +34,9 @@ __all__ = ["command"]
     show_default=True,
     help="File or folder of articles to publish.",
 )
-@click.option("--timeout", type=float, default=300.0, show_default=True, help="Give up after S seconds.")
+@click.option(
+    "--timeout", type=click.FloatRange(min=1), default=300.0, show_default=True, help="Give up after S seconds."
+)
 def command(broker: str | None, seeds: Path, timeout: float) -> None:
     """Start the embedded broker and a worker, publish the seed articles, print events as they arrive.
 

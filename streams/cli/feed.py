@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,17 +14,19 @@ import click
 
 from schemas import Article
 from streams.cli.options import broker_option, require_broker, settings_with
+from streams.decode import Rejection
 from streams.ingest.articles import article_record
 from streams.ingest.corpus import csv_articles
 from streams.ingest.feeds import FeedSpec, load_feeds
 from streams.ingest.fetch import DEFAULT_USER_AGENT, Limits, new_client
+from streams.ingest.files import feed_records
 from streams.ingest.logs import emit, output
 from streams.ingest.poller import Poller, Publish
 from streams.ingest.store import SeenStore
 from streams.kafka_io import publish
 from streams.settings import Settings
-from streams.sources import read_records
-from streams.topics import ARTICLES
+from streams.sources import iter_files, read_records
+from streams.topics import ARTICLES, DEAD_LETTERS
 
 __all__ = ["command"]
 
@@ -108,7 +112,10 @@ def command(
     feed --csv FILE [--text-column C]  one article per CSV row, title its first sentence
     feed --rss URL... [--once]         poll feeds (or --feeds feeds.yaml) every --interval seconds
 
-    File lines are published as they are: an invalid one reaches `articles.dlq` with the reason.
+    Files: each valid article is published; a record the workers would refuse (too large, not UTF-8,
+    not JSON, not an article, impossible dateline) is reported with its file:line and dead-lettered
+    to `articles.dlq` with the reason, and the run goes on. Exit status 1 only when the broker did
+    not take some records.
     Feed items are published once: ids already published are kept in NEWSEVENTS_DATA_DIR/feeds.sqlite3.
     Items with only a summary get the text of their page; if that fails the summary is published,
     marked body_is_summary with fetch_error. Logs are JSON lines on stderr unless it is a terminal.
@@ -135,7 +142,8 @@ def command(
             click.get_current_context().exit(1)
     else:
         paths = _existing_paths(sources)
-        _publish_files(require_broker(settings), settings, paths)
+        require_broker(settings)
+        _publish_files(settings, paths)
 
 
 def _existing_paths(sources: tuple[str, ...]) -> list[Path]:
@@ -150,13 +158,30 @@ def _existing_paths(sources: tuple[str, ...]) -> list[Path]:
     return paths
 
 
-def _publish_files(url: str, settings: Settings, paths: list[Path]) -> None:
+def _publish_files(settings: Settings, paths: list[Path]) -> None:
     try:
-        records = [(r.key, r.value) for r in read_records(paths)]
-    except (OSError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    count = asyncio.run(publish(url, settings.topic(ARTICLES), records))
-    click.echo(f"published {count} records to {settings.topic(ARTICLES)}", err=True)
+        files = list(iter_files(paths))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'[PATH | URL]...'") from exc
+    dead_letters = settings.topic(DEAD_LETTERS)
+
+    def report(origin: str, rejection: Rejection) -> None:
+        click.echo(f"{origin}: {rejection.reason}: {rejection.message} (dead-lettered to {dead_letters})", err=True)
+
+    summary = asyncio.run(feed_records(read_records(files), settings, report, dt.datetime.now(dt.UTC)))
+    reasons = ", ".join(f"{reason} {count}" for reason, count in sorted(summary.dead_lettered.items()))
+    dead = sum(summary.dead_lettered.values())
+    click.echo(
+        f"published {summary.published} records to {settings.topic(ARTICLES)}; "
+        f"dead-lettered {dead} to {dead_letters}" + (f" ({reasons})" if reasons else ""),
+        err=True,
+    )
+    if summary.not_published:
+        message = (
+            f"{summary.not_published} records were not published: the broker at {settings.broker} did not take "
+            f"them ({summary.first_error}); run the command again (published records are sent again too)"
+        )
+        raise click.ClickException(message)
 
 
 def _feed_specs(urls: Sequence[str], feeds_file: Path | None, *, sources_given: bool) -> list[FeedSpec]:
@@ -178,9 +203,10 @@ def _feed_specs(urls: Sequence[str], feeds_file: Path | None, *, sources_given: 
     return specs
 
 
-def _kafka_publisher(url: str, topic: str) -> Publish:
+def _kafka_publisher(url: str, topic: str, connect_timeout: float) -> Publish:
     async def publish_articles(articles: Sequence[Article]) -> int:
-        return await publish(url, topic, [article_record(article) for article in articles])
+        records = [article_record(article) for article in articles]
+        return await publish(url, topic, records, connect_timeout=connect_timeout)
 
     return publish_articles
 
@@ -199,6 +225,10 @@ def _poll(
     """Poll the feeds (forever, or once); True when a feed failed in a single poll."""
 
     async def run() -> bool:
+        # SIGTERM (a service manager stopping us) ends polling like Ctrl-C does.
+        stop = asyncio.current_task()
+        assert stop is not None
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.cancel)
         async with new_client(user_agent) as client:
             with SeenStore.in_dir(settings.data_dir) as store:
                 emit(
@@ -212,7 +242,7 @@ def _poll(
                 poller = Poller(
                     feeds,
                     store=store,
-                    publish=_kafka_publisher(url, settings.topic(ARTICLES)),
+                    publish=_kafka_publisher(url, settings.topic(ARTICLES), settings.connect_timeout),
                     client=client,
                     interval=interval,
                     max_backoff=max_backoff,
@@ -225,7 +255,7 @@ def _poll(
     with output(interactive=sys.stderr.isatty()):
         try:
             return asyncio.run(run())
-        except KeyboardInterrupt:  # the usual way to stop polling; every finished poll is recorded
+        except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl-C or SIGTERM; every finished poll is recorded
             emit(logging.INFO, "feed.stopped", "stopped")
             return False
 
@@ -242,7 +272,8 @@ def _publish_csv(url: str, settings: Settings, path: Path, text_column: str, sou
         topic = settings.topic(ARTICLES)
         for start in range(0, len(articles), _CSV_BATCH):
             batch = articles[start : start + _CSV_BATCH]
-            asyncio.run(publish(url, topic, [article_record(article) for article in batch]))
+            records = [article_record(article) for article in batch]
+            asyncio.run(publish(url, topic, records, connect_timeout=settings.connect_timeout))
             done = start + len(batch)
             emit(
                 logging.INFO,

@@ -6,7 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
+from streams.cli.errors import OneLineUsageError, settings_problem
 from streams.settings import Settings, get_settings
 
 __all__ = ["broker_option", "settings_with", "require_broker"]
@@ -20,9 +23,15 @@ broker_option: Callable[[Any], Any] = click.option(
 
 
 def settings_with(**overrides: object) -> Settings:
-    """The environment's settings with the non-None ``overrides`` applied."""
+    """The environment's settings with the non-None ``overrides`` applied and validated.
+
+    An invalid ``NEWSEVENTS_*`` variable is a usage error naming it.
+    """
     given = {name: value for name, value in overrides.items() if value is not None}
-    return get_settings().model_copy(update=given) if given else get_settings()
+    try:
+        return Settings(**given) if given else get_settings()  # type: ignore[arg-type]
+    except (ValidationError, SettingsError) as exc:
+        raise OneLineUsageError(settings_problem(exc)) from exc
 
 
 def require_broker(settings: Settings) -> str:

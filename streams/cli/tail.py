@@ -17,9 +17,14 @@ __all__ = ["command"]
 @click.command("tail")
 @click.argument("topic")
 @broker_option
-@click.option("--max", "max_records", type=int, default=None, help="Stop after N records.")
+@click.option("--max", "max_records", type=click.IntRange(min=1), metavar="N", help="Stop after N records.")
 @click.option(
-    "--timeout", type=float, default=10.0, show_default=True, help="Stop after S seconds without a record (0: never)."
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    metavar="S",
+    help="Stop after S seconds without a record (0: never).",
 )
 @click.option("--latest", is_flag=True, help="Follow only records produced from now on.")
 def command(topic: str, broker: str | None, max_records: int | None, timeout: float, latest: bool) -> None:
@@ -28,11 +33,17 @@ def command(topic: str, broker: str | None, max_records: int | None, timeout: fl
     TOPIC is a full name such as events or articles.dlq (no prefix is added). Values that are not
     JSON are printed as a JSON string.
     """
-    url = require_broker(settings_with(broker=broker))
+    settings = settings_with(broker=broker)
+    url = require_broker(settings)
 
     async def run() -> None:
         async for record in read_topic(
-            url, topic, max_records=max_records, idle_timeout=timeout or None, from_latest=latest
+            url,
+            topic,
+            max_records=max_records,
+            idle_timeout=timeout or None,
+            from_latest=latest,
+            connect_timeout=settings.connect_timeout,
         ):
             sys.stdout.write(_as_json_line(record.value) + "\n")
             sys.stdout.flush()

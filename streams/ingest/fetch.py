@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import httpx
-import trafilatura
 
 __all__ = [
     "DEFAULT_USER_AGENT",
@@ -116,4 +115,6 @@ def _charset(response: httpx.Response) -> str | None:
 
 def extract_main_text(html: str | bytes, url: str | None = None) -> str | None:
     """Main text of an article page (boilerplate, comments and tables left out), or None."""
+    import trafilatura  # lxml and its company: only once a page is fetched
+
     return trafilatura.extract(html, url=url, include_comments=False, include_tables=False, deduplicate=False)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from functools import cache
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 import ftfy
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
 
 __all__ = ["clean_line", "clean_text", "detect_language", "html_to_text"]
 
@@ -69,6 +72,8 @@ def html_to_text(fragment: str) -> str:
 
 @cache
 def _identifier() -> LanguageIdentifier:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # numpy: only when a language is detected
+
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 

@@ -82,7 +82,7 @@ class Poller:
     async def run(self, *, once: bool = False) -> list[PollResult]:
         """Poll each feed when due, forever; with ``once`` poll every feed one time and return the results."""
         if once:
-            return list(await asyncio.gather(*(self.poll(feed) for feed in self.feeds)))
+            return list(await asyncio.gather(*(self.poll(feed, retry=False) for feed in self.feeds)))
         while True:
             now = self._clock()
             due = [feed for feed in self.feeds if self._schedule[feed.url].due <= now]
@@ -91,8 +91,9 @@ class Poller:
             emit(logging.INFO, "poll.waiting", f"next poll in {wait:.0f} s", next_in=round(wait, 1))
             await self._sleep(wait)
 
-    async def poll(self, feed: FeedSpec) -> PollResult:
-        """Poll ``feed`` now; a failure is logged and returned, and pushes its next poll back exponentially."""
+    async def poll(self, feed: FeedSpec, *, retry: bool = True) -> PollResult:
+        """Poll ``feed`` now; a failure is logged and returned, and pushes its next poll back exponentially
+        (``retry=False``: a single poll, the failure is final)."""
         schedule = self._schedule[feed.url]
         try:
             result = await self._poll(feed)
@@ -105,14 +106,15 @@ class Poller:
         if result.status == "failed":
             schedule.failures += 1
             delay = backoff_delay(schedule.failures, interval, max(self.max_backoff, interval))
+            then = f"retry in {delay:.0f} s" if retry else "not retried: single poll (--once)"
             emit(
                 logging.WARNING,
                 "feed.failed",
-                f"{feed.url}: {result.error} (failure {schedule.failures}, retry in {delay:.0f} s)",
+                f"{feed.url}: {result.error} (failure {schedule.failures}, {then})",
                 feed=feed.url,
                 error=result.error,
                 failures=schedule.failures,
-                retry_in=delay,
+                retry_in=delay if retry else None,
             )
         else:
             schedule.failures = 0

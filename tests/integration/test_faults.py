@@ -24,10 +24,11 @@ from hypothesis import strategies as st
 
 from schemas import Article, DeadLetter, Event, ProcessedMarker
 from streams.app import FATAL_EXIT_CODE
+from streams.body_hygiene import clean_body
+from streams.dead_letters import MAX_DEAD_LETTER_BYTES
 from streams.decode import DecodeLimits, Rejection, decode_article
 from streams.embedded import EmbeddedBroker
 from streams.extraction import ExtractionConfig, Extractor
-from streams.pipeline import MAX_DEAD_LETTER_BYTES
 from streams.processes import WorkerProcess, metric_sum
 from streams.settings import Settings
 from streams.topics import ARTICLES, DEAD_LETTERS, EVENTS, PROCESSED, ensure_topics
@@ -291,7 +292,8 @@ def _expected(value: bytes | None, limits: DecodeLimits) -> tuple[str, str | Non
         return "dead_lettered", decoded.reason
     if decoded.language and decoded.language.lower() != "en":
         return "skipped", "language"
-    return "ok", None
+    cleaned = clean_body(decoded)
+    return ("dead_lettered", cleaned.reason) if isinstance(cleaned, Rejection) else ("ok", None)
 
 
 def test_hostile_payloads_are_dead_lettered_or_processed_and_the_worker_survives(

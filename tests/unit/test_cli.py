@@ -62,3 +62,21 @@ def test_extract_reports_bad_records_and_still_codes_the_rest(tmp_path: Path) ->
         result.stdout.splitlines()
     )
     assert result.stdout
+
+
+def test_extract_names_each_bad_file_and_codes_the_others(tmp_path: Path) -> None:
+    (tmp_path / "a-latin1.txt").write_bytes("Titre\nLe président a critiqué la décision.\n".encode("latin-1"))
+    (tmp_path / "b-empty.txt").write_bytes(b"")
+    (tmp_path / "c-date.txt").write_text("Title\nFebruary 30, 2022: Russia accused Ukraine.\n")
+    (tmp_path / "d-good.txt").write_text("Title\nFebruary 3, 2022: Russia accused Ukraine of shelling villages.\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "streams.cli", "extract", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 1
+    for name, reason in [("a-latin1", "invalid_utf8"), ("b-empty", "empty_payload"), ("c-date", "invalid_date")]:
+        assert f"{tmp_path / name}.txt: {reason}:" in result.stderr
+    assert {orjson.loads(line)["article_id"] for line in result.stdout.splitlines()} == {"d-good"}

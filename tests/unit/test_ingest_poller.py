@@ -233,3 +233,16 @@ async def test_failing_feeds_back_off_and_recover(
         ("HTTP 503", 1, 10),
         ("HTTP 503", 2, 20),
     ]
+
+
+async def test_a_single_poll_does_not_promise_a_retry(
+    server: FeedServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    feed = server.add("/down.xml", Route(b"down", status=503))
+    with caplog.at_level(logging.INFO, logger="streams.ingest"):
+        _, results = await poll_once([feed], tmp_path)
+
+    assert [result.status for result in results] == ["failed"]
+    (failure,) = [record for record in caplog.records if getattr(record, "event", None) == "feed.failed"]
+    assert "not retried" in failure.getMessage() and "retry in" not in failure.getMessage()
+    assert failure.fields["retry_in"] is None  # type: ignore[attr-defined]

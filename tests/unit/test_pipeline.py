@@ -11,8 +11,9 @@ import pytest
 from aiokafka.errors import MessageSizeTooLargeError
 
 from schemas import Article, DeadLetter, ProcessedMarker
+from streams.dead_letters import MAX_DEAD_LETTER_BYTES, MAX_KEY_BYTES
 from streams.extraction import ArticleExtraction, ExtractionConfig, Extractor
-from streams.pipeline import MAX_DEAD_LETTER_BYTES, MAX_KEY_BYTES, BatchProcessor, InputRecord
+from streams.pipeline import BatchProcessor, InputRecord
 from streams.settings import Settings
 
 NOW = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)

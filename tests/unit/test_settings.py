@@ -38,3 +38,36 @@ def test_defaults_suit_the_embedded_broker(monkeypatch: pytest.MonkeyPatch) -> N
 def test_broker_urls_become_bootstrap_lists() -> None:
     assert bootstrap_servers("kafka://a:9092;kafka://b:9093") == "a:9092,b:9093"
     assert bootstrap_servers("kafka://a:9092,b:9093") == "a:9092,b:9093"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "read"),
+    [
+        ("NEWSEVENTS_LANGUAGES", "en", ("en",)),
+        ("NEWSEVENTS_LANGUAGES", "en, FR", ("en", "fr")),
+        ("NEWSEVENTS_STORE", "rocksdb://", "rocksdb://"),
+        ("NEWSEVENTS_BROKER", "kafka://[::1]:9092,kafka://kafka:9093", "kafka://[::1]:9092,kafka://kafka:9093"),
+    ],
+)
+def test_plain_forms_of_settings_are_read(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, read: object
+) -> None:
+    monkeypatch.setenv(variable, value)
+    settings = Settings(_env_file=None)
+    assert getattr(settings, variable.removeprefix("NEWSEVENTS_").lower()) == read
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("NEWSEVENTS_STORE", "bogus://"),
+        ("NEWSEVENTS_PROCESSING_GUARANTEE", "bogus"),
+        ("NEWSEVENTS_BROKER", "kafka://host"),
+        ("NEWSEVENTS_LANGUAGES", ","),
+        ("NEWSEVENTS_CONNECT_TIMEOUT", "-1"),
+    ],
+)
+def test_loose_values_are_refused(monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValidationError, match=variable.removeprefix("NEWSEVENTS_").lower()):
+        Settings(_env_file=None)

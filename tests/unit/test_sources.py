@@ -44,3 +44,23 @@ def test_folders_expand_and_other_files_are_refused(tmp_path: Path) -> None:
         list(iter_files([tmp_path / "notes.md"]))
     with pytest.raises(FileNotFoundError):
         list(iter_files([tmp_path / "missing.txt"]))
+
+
+@pytest.mark.parametrize(
+    ("content", "reason", "message"),
+    [
+        (b"Title\n\xff\xfe not UTF-8\n", "invalid_utf8", "not UTF-8"),
+        (b"", "empty_payload", "the file is empty"),
+        (b"Only a title\n", "missing_field", "no body"),
+        (b"Title\nFebruary 30, 2022: Russia accused Ukraine.\n", "invalid_date", "'February 30, 2022' is not a date"),
+    ],
+)
+def test_a_text_file_that_is_no_article_is_yielded_with_its_reason(
+    tmp_path: Path, content: bytes, reason: str, message: str
+) -> None:
+    (tmp_path / "a-bad.txt").write_bytes(content)
+    (tmp_path / "b-good.txt").write_text("Good\nFebruary 3, 2022: Russia accused Ukraine.\n")
+    bad, good = read_records([tmp_path])
+    assert bad.origin == str(tmp_path / "a-bad.txt") and bad.value == content
+    assert bad.rejection is not None and bad.rejection.reason == reason and message in bad.rejection.message
+    assert good.rejection is None and good.key == b"b-good"
