@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
@@ -19,7 +18,7 @@ from click.testing import CliRunner
 
 from schemas import Article, DeadLetter
 from streams.cli import main
-from streams.settings import Settings, get_settings
+from streams.settings import Settings
 from streams.topics import ARTICLES, DEAD_LETTERS
 from tests.conftest import REPO, settings_env
 from tests.fixtures.feeds.server import FeedServer
@@ -29,17 +28,6 @@ pytestmark = pytest.mark.integration
 
 GOOD = "Russia accused Ukraine of shelling villages on Monday."
 SUMMARY = re.compile(r"published (\d+) records to \S+; dead-lettered (\d+) to \S+")
-
-
-@pytest.fixture
-def cli_env(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The `feed` command on this test's topics and data dir; yields the --broker option."""
-    monkeypatch.setenv("NEWSEVENTS_TOPIC_PREFIX", settings.topic_prefix)
-    monkeypatch.setenv("NEWSEVENTS_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    assert settings.broker is not None
-    yield ["--broker", settings.broker]
-    get_settings.cache_clear()
 
 
 def article_line(article_id: str, body: str = GOOD) -> bytes:

@@ -18,7 +18,7 @@ from streams.ingest.fetch import Limits, new_client
 from streams.ingest.poller import Poller
 from streams.ingest.store import SeenStore
 from streams.kafka_io import publish
-from streams.settings import Settings, get_settings
+from streams.settings import Settings
 from streams.topics import ARTICLES
 from tests.fixtures.feeds.server import FIXTURES, FeedServer, Route
 from tests.integration.helpers import collect
@@ -33,17 +33,6 @@ def server() -> Iterator[FeedServer]:
         running.fixture("/pages/article-en.html", "article-en.html", content_type="text/html; charset=utf-8")
         running.fixture("/atom.xml", "atom.xml", content_type="application/atom+xml", etag='"a1"')
         yield running
-
-
-@pytest.fixture
-def cli_env(settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The `feed` command on this test's topics and data dir; yields the --broker option."""
-    monkeypatch.setenv("NEWSEVENTS_TOPIC_PREFIX", settings.topic_prefix)
-    monkeypatch.setenv("NEWSEVENTS_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    assert settings.broker is not None
-    yield ["--broker", settings.broker]
-    get_settings.cache_clear()
 
 
 def articles_on_topic(settings: Settings) -> list[Article]:
