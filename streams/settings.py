@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -65,9 +66,20 @@ class Settings(BaseSettings):
         default="memory://",
         description="NEWSEVENTS_STORE: Faust table store; rocksdb:// for real Kafka, memory:// on the embedded broker.",
     )
-    processing_guarantee: str = Field(
+    processing_guarantee: Literal["at_least_once", "exactly_once"] = Field(
         default="at_least_once",
         description="NEWSEVENTS_PROCESSING_GUARANTEE: at_least_once, or exactly_once on real Kafka only.",
+    )
+    metadata_max_age: float = Field(
+        default=60.0,
+        gt=0,
+        description="NEWSEVENTS_METADATA_MAX_AGE: seconds between metadata refreshes of the worker's clients, "
+        "i.e. how soon workers notice partitions added to `articles` and rebalance.",
+    )
+    embedded_broker: bool = Field(
+        default=False,
+        description="NEWSEVENTS_EMBEDDED_BROKER: the broker is the embedded Tansu; turns on the worker's check "
+        "for a position past the log end, which only Tansu needs (docs/guarantees.md).",
     )
     data_dir: str = Field(default=".newsevents", description="NEWSEVENTS_DATA_DIR: worker state and feed bookkeeping.")
 
