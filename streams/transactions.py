@@ -67,7 +67,8 @@ class PartitionTransactions:
             await producer.send_offsets_to_transaction({tp: next_offset}, self.group_id)
             await producer.commit_transaction()
         except BaseException:
-            with contextlib.suppress(KafkaError):
+            # A fenced producer cannot abort (aiokafka asserts on the state change); the broker already did.
+            with contextlib.suppress(KafkaError, AssertionError):
                 await producer.abort_transaction()
             await self.close([tp])
             raise
