@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import ctypes
 import json
 import os
 import signal
@@ -33,6 +34,14 @@ _HOST = "127.0.0.1"
 _STATE_FILE = "cluster.json"
 #: Small heaps: the cluster shares the machine with spaCy workers.
 DEFAULT_HEAP = "256m"
+_PR_SET_PDEATHSIG = 1
+#: Looked up before any fork: the child only calls it.
+_prctl = ctypes.CDLL(None, use_errno=True).prctl
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: the kernel SIGKILLs it when the process that started it dies (Linux)."""
+    _prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL))
 
 
 @dataclass(frozen=True)
@@ -137,12 +146,19 @@ class KafkaNode:
             message = f"formatting node {self.spec.node_id} failed: {(result.stderr or result.stdout).strip()}"
             raise BrokerStartError(message)
 
-    def start(self) -> None:
-        """Start the node's JVM in its own session (it outlives the command that started it)."""
+    def start(self, *, bound_to_parent: bool = False) -> None:
+        """Start the node's JVM in its own session: it outlives the command that started it, unless
+        ``bound_to_parent`` (tests), where it is killed when that process dies without stopping it.
+        """
         command = self._java("kafka.Kafka", str(self.config_path))
         with open(self.log_path, "ab") as output:
             self.process = subprocess.Popen(
-                command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+                command,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                preexec_fn=_die_with_parent if bound_to_parent else None,  # one prctl call, no locks taken
             )
 
     def kill(self) -> None:
@@ -172,8 +188,14 @@ class KafkaNode:
 class KafkaCluster:
     """``size`` KRaft nodes in ``directory``; a context manager that starts and stops them."""
 
-    def __init__(self, directory: Path, size: int = 3, *, heap: str = DEFAULT_HEAP) -> None:
-        """Choose free ports for ``size`` nodes (1 or 3) and write their configuration."""
+    def __init__(
+        self, directory: Path, size: int = 3, *, heap: str = DEFAULT_HEAP, bound_to_parent: bool = False
+    ) -> None:
+        """Choose free ports for ``size`` nodes (1 or 3) and write their configuration.
+
+        ``bound_to_parent``: the nodes die with this process (tests); otherwise they run until stopped.
+        """
+        self.bound_to_parent = bound_to_parent
         if size not in (1, 3):
             message = f"a cluster has 1 or 3 nodes, not {size}"
             raise ValueError(message)
@@ -197,7 +219,7 @@ class KafkaCluster:
         for node in self.nodes:
             node.format(self.cluster_id)
         for node in self.nodes:
-            node.start()
+            node.start(bound_to_parent=self.bound_to_parent)
         self._write_state()
         try:
             self.wait_ready(timeout)

@@ -25,7 +25,7 @@ def kafka_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KafkaClu
         if os.environ.get("CI"):
             pytest.fail("the Kafka jars are missing: make kafka-jars")
         pytest.skip("the Kafka jars are missing (make kafka-jars); CI runs this tier")
-    with KafkaCluster(tmp_path_factory.mktemp("kafka"), 3) as cluster:
+    with KafkaCluster(tmp_path_factory.mktemp("kafka"), 3, bound_to_parent=True) as cluster:
         yield cluster
 
 

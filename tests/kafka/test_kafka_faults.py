@@ -131,7 +131,7 @@ def test_broker_kill_loses_nothing_and_workers_carry_on(
     victim.kill()
     publish_articles(settings, articles[100:])  # acks=all: the two nodes left are enough in sync
     time.sleep(10)
-    victim.start()
+    victim.start(bound_to_parent=True)
     kafka_cluster.wait_ready(60)
     found = wait_for_committed_ids(settings, {a.id for a in articles}, timeout=180)
 
