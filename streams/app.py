@@ -8,11 +8,13 @@ import datetime as dt
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from importlib.metadata import version
 from typing import NoReturn
 
 import faust
+from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.errors import (
     CorruptRecordException,
     KafkaError,
@@ -28,6 +30,7 @@ from streams.metrics import FAUST_METRICS_PREFIX, PipelineMetrics
 from streams.pipeline import BatchProcessor, InputRecord, Outcome, OutputRecord
 from streams.settings import Settings
 from streams.topics import ACTORS, ARTICLES, DEAD_LETTERS, EVENTS, PROCESSED
+from streams.transactions import PartitionTransactions
 
 __all__ = ["FATAL_EXIT_CODE", "create_app"]
 
@@ -38,6 +41,11 @@ FATAL_EXIT_CODE = 75
 #: Produce errors caused by the record itself: the article is dead-lettered instead of retried.
 _RECORD_ERRORS = (MessageSizeTooLargeError, RecordTooLargeError, CorruptRecordException)
 _RESEND_PAUSE = 1.0
+#: With exactly_once our transactions commit the consumed offsets; Faust's periodic commits are turned off.
+_NEVER = 10**9
+
+#: Sends one output record and returns the future of its acknowledgement.
+Send = Callable[[OutputRecord], Awaitable[Awaitable[object]]]
 
 
 def create_app(settings: Settings, extractor: Extractor, registry: CollectorRegistry | None = None) -> faust.App:
@@ -47,6 +55,10 @@ def create_app(settings: Settings, extractor: Extractor, registry: CollectorRegi
         message = "no broker configured: set NEWSEVENTS_BROKER or pass --broker"
         raise ValueError(message)
     registry = registry or CollectorRegistry()
+    exactly_once = settings.processing_guarantee == "exactly_once"
+    # Faust runs at_least_once either way: its exactly_once sends our output outside any transaction
+    # (streams/transactions.py); ours wraps each batch of a partition in one.
+    commits = {"broker_commit_every": _NEVER, "broker_commit_interval": float(_NEVER)} if exactly_once else {}
     app = faust.App(
         settings.app_id,
         broker=settings.broker,
@@ -58,16 +70,28 @@ def create_app(settings: Settings, extractor: Extractor, registry: CollectorRegi
         broker_session_timeout=settings.session_timeout,
         topic_partitions=settings.partitions,
         topic_replication_factor=settings.replication_factor,
-        processing_guarantee=settings.processing_guarantee,
         consumer_auto_offset_reset="earliest",
+        consumer_metadata_max_age_ms=int(settings.metadata_max_age * 1000),
+        producer_metadata_max_age_ms=int(settings.metadata_max_age * 1000),
         key_serializer="raw",
         value_serializer="raw",
+        **commits,
     )
     setup_prometheus_sensors(app, registry=registry, name_prefix=FAUST_METRICS_PREFIX)
     agent = ExtractEventsAgent(app, settings, extractor, PipelineMetrics(registry))
     app.agent(agent.articles, name="extract_events")(agent.run)
     app.timer(interval=2.0)(agent.report_assignment)
-    app.timer(interval=5.0)(agent.rewind_past_log_end)
+
+    @app.page("/ready")
+    async def ready(view: faust.web.View, request: faust.web.Request) -> faust.web.Response:
+        """200 with the agent's readiness when ready, else 503 (health checks, Kubernetes)."""
+        state = agent.readiness()
+        return view.json(state, status=200 if state["ready"] else 503)
+
+    if agent.transactions is not None:
+        app.on_partitions_revoked.connect(agent.close_revoked_producers)
+    if settings.embedded_broker:
+        app.timer(interval=5.0)(agent.rewind_past_log_end)
     return app
 
 
@@ -88,6 +112,13 @@ class ExtractEventsAgent:
         self.metrics = metrics
         self.articles = self._topic(ARTICLES)
         self.outputs = {settings.topic(name): self._topic(name) for name in (EVENTS, ACTORS, DEAD_LETTERS, PROCESSED)}
+        self.transactions = (
+            PartitionTransactions(settings.broker or "", settings.app_id, app.conf.producer_request_timeout)
+            if settings.processing_guarantee == "exactly_once"
+            else None
+        )
+        self.model_loaded = False
+        self.consuming = False
 
     def _topic(self, name: str) -> faust.TopicT:
         return self.app.topic(
@@ -106,6 +137,7 @@ class ExtractEventsAgent:
         processor = BatchProcessor(extractor, self.settings)
         self.metrics.model_load_seconds.set(extractor.load_seconds)
         self.metrics.build_info.info({"version": version("newsevents"), "model": extractor.model_name})
+        self.model_loaded = self.consuming = True
         try:
             async for batch in stream.take_events(self.settings.batch_size, within=self.settings.batch_timeout):
                 try:
@@ -114,6 +146,22 @@ class ExtractEventsAgent:
                     _exit("could not deliver the output of a batch; exiting without committing it")
         except Exception:  # noqa: BLE001 - the agent itself failed: let the orchestrator restart the worker
             _exit("the extract_events agent crashed; exiting so that the worker is restarted")
+        self.consuming = False
+        if self.transactions is not None:
+            await self.transactions.close_all()
+
+    def readiness(self) -> dict[str, object]:
+        """Ready means: the model is loaded and the agent is consuming (its stream loop runs)."""
+        return {
+            "ready": self.model_loaded and self.consuming,
+            "model_loaded": self.model_loaded,
+            "consuming": self.consuming,
+        }
+
+    async def close_revoked_producers(self, app: faust.App, revoked: set[TopicPartition], **_: object) -> None:
+        """Drop the transactional producers of partitions this worker no longer owns."""
+        assert self.transactions is not None
+        await self.transactions.close(TopicPartition(tp.topic, tp.partition) for tp in revoked)
 
     async def _handle(self, processor: BatchProcessor, batch: Sequence[faust.EventT]) -> None:
         records = [
@@ -136,29 +184,57 @@ class ExtractEventsAgent:
         extracted = sum(1 for o in outcomes if o.status == "ok")
         for _ in range(extracted):
             self.metrics.article_extraction_seconds.observe(elapsed / extracted)
-        await self._emit(processor, outcomes)
+        now = dt.datetime.now(dt.UTC)
+        if self.transactions is None:
+            await self._emit(processor, outcomes, now, self._send_via_faust, resend=True)
+        else:
+            await self._emit_in_transactions(processor, outcomes, now, self.transactions)
+        self._count(outcomes, now)
 
-    async def _send_all(self, records: list[OutputRecord]) -> list[BaseException | None]:
-        """Produce ``records`` until the broker acknowledged each; return per-record errors.
+    async def _emit_in_transactions(
+        self, processor: BatchProcessor, outcomes: list[Outcome], now: dt.datetime, transactions: PartitionTransactions
+    ) -> None:
+        """Emit each input partition's outcomes in one transaction that also commits its consumed offset.
 
-        Records failing for any reason but their size are sent again until ``producer_request_timeout`` has
-        passed; duplicates are allowed. Records not yet handed to the producer by then fail unsent: each
-        send may block for up to that timeout while the producer's buffer for a partition is full.
+        A failed send is not retried (it breaks the transaction): the transaction is aborted and the error
+        raised, so the worker exits without committing and the batch is coded again.
+        """
+        by_partition: dict[TopicPartition, list[Outcome]] = {}
+        for outcome in outcomes:
+            by_partition.setdefault(TopicPartition(outcome.record.topic, outcome.record.partition), []).append(outcome)
+        for tp, part in by_partition.items():
+            next_offset = max(o.record.offset for o in part) + 1
+            async with transactions.transaction(tp, next_offset) as producer:
+                await self._emit(processor, part, now, partial(_send_via_producer, producer), resend=False)
+
+    async def _send_via_faust(self, record: OutputRecord) -> Awaitable[object]:
+        # force=True: send now instead of attaching to the consumed event, so we can await the acks.
+        return await self.outputs[record.topic].send(
+            key=record.key, value=record.value, headers=list(record.headers), force=True
+        )
+
+    async def _send_all(self, records: list[OutputRecord], send: Send, *, resend: bool) -> list[BaseException | None]:
+        """Produce ``records`` with ``send`` until the broker acknowledged each; return per-record errors.
+
+        With ``resend``, records failing for any reason but their size are sent again until
+        ``producer_request_timeout`` has passed; duplicates are allowed. Records not yet handed to the producer
+        by then fail unsent: each send may block for up to that timeout while the producer's buffer for a
+        partition is full.
         """
         deadline = time.monotonic() + self.app.conf.producer_request_timeout
         errors: list[BaseException | None] = [None] * len(records)
         todo = list(range(len(records)))
         while True:
-            for i, error in zip(todo, await self._send_once([records[i] for i in todo], deadline), strict=True):
+            results = await self._send_once([records[i] for i in todo], deadline, send)
+            for i, error in zip(todo, results, strict=True):
                 errors[i] = error
             todo = [i for i in todo if errors[i] is not None and not isinstance(errors[i], _RECORD_ERRORS)]
-            if not todo or time.monotonic() >= deadline:
+            if not resend or not todo or time.monotonic() >= deadline:
                 return errors
             log.warning("%d records not acknowledged (%s); sending them again", len(todo), errors[todo[0]])
             await asyncio.sleep(_RESEND_PAUSE)
 
-    async def _send_once(self, records: list[OutputRecord], deadline: float) -> list[BaseException | None]:
-        # force=True: send now instead of attaching to the consumed event, so we can await the acks.
+    async def _send_once(self, records: list[OutputRecord], deadline: float, send: Send) -> list[BaseException | None]:
         # A send can fail at once (e.g. a record over the size limit) or later, when its ack fails.
         pending: list[asyncio.Future | BaseException] = []
         for r in records:
@@ -166,9 +242,7 @@ class ExtractEventsAgent:
                 pending.append(KafkaTimeoutError("not sent within producer_request_timeout"))
                 continue
             try:
-                pending.append(
-                    await self.outputs[r.topic].send(key=r.key, value=r.value, headers=list(r.headers), force=True)
-                )
+                pending.append(await send(r))
             except Exception as exc:  # noqa: BLE001 - reported per record, like a failed ack
                 pending.append(exc)
         futures = [p for p in pending if not isinstance(p, BaseException)]
@@ -176,7 +250,9 @@ class ExtractEventsAgent:
         results = [p if isinstance(p, BaseException) else next(acks) for p in pending]
         return [result if isinstance(result, BaseException) else None for result in results]
 
-    async def _emit(self, processor: BatchProcessor, outcomes: list[Outcome]) -> None:
+    async def _emit(
+        self, processor: BatchProcessor, outcomes: list[Outcome], now: dt.datetime, send: Send, *, resend: bool
+    ) -> None:
         """Send each outcome's records, then its processed marker.
 
         Markers go out only after the data they describe was acknowledged, so a marker proves delivery.
@@ -185,8 +261,7 @@ class ExtractEventsAgent:
         then exits without committing the batch.
         """
         per_outcome = [processor.data_records(o) for o in outcomes]
-        errors = iter(await self._send_all([r for records in per_outcome for r in records]))
-        now = dt.datetime.now(dt.UTC)
+        errors = iter(await self._send_all([r for records in per_outcome for r in records], send, resend=resend))
         failed = []
         for outcome, records in zip(outcomes, per_outcome, strict=True):
             failures = [error for error in (next(errors) for _ in records) if error is not None]
@@ -196,12 +271,11 @@ class ExtractEventsAgent:
             if failures:
                 processor.mark_produce_failure(outcome, failures[0], now)
                 failed.append(outcome)
-        retry_errors = await self._send_all([r for o in failed for r in processor.data_records(o)])
-        marker_errors = await self._send_all([processor.marker_record(o, now) for o in outcomes])
+        retry_errors = await self._send_all([r for o in failed for r in processor.data_records(o)], send, resend=resend)
+        marker_errors = await self._send_all([processor.marker_record(o, now) for o in outcomes], send, resend=resend)
         for error in (*retry_errors, *marker_errors):
             if error is not None:
                 raise error
-        self._count(outcomes, now)
 
     def _count(self, outcomes: list[Outcome], now: dt.datetime) -> None:
         metrics = self.metrics
@@ -231,7 +305,7 @@ class ExtractEventsAgent:
         self.metrics.assigned_partitions.set(len(assigned))
 
     async def rewind_past_log_end(self) -> None:
-        """Read a partition from its start again when our position lies beyond the end of its log.
+        """Read a partition from its start again when our position lies beyond the end of its log (Tansu only).
 
         Kafka answers a fetch past the log end with OFFSET_OUT_OF_RANGE and the consumer resets to the
         earliest offset; Tansu answers with no records. After a memory-only broker restarted empty, the
@@ -251,3 +325,7 @@ class ExtractEventsAgent:
                         "%s: position %d is past the log end %d; reading from %d", tp, position, highwater, earliest
                     )
                     await consumer.seek(tp, earliest)
+
+
+async def _send_via_producer(producer: AIOKafkaProducer, record: OutputRecord) -> Awaitable[object]:
+    return await producer.send(record.topic, value=record.value, key=record.key, headers=list(record.headers))

@@ -44,14 +44,20 @@ async def read_topic(
     idle_timeout: float | None = 10.0,
     from_latest: bool = False,
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    read_committed: bool = False,
 ) -> AsyncIterator[ConsumerRecord]:
     """Yield records of every partition of ``topic`` without joining a consumer group.
 
     Starts at the earliest offset (or the latest with ``from_latest``); stops after ``max_records``
-    or when nothing arrived for ``idle_timeout`` seconds (None: follow forever).
+    or when nothing arrived for ``idle_timeout`` seconds (None: follow forever). ``read_committed`` skips
+    records of aborted transactions and waits for open ones (exactly_once output).
     """
     consumer = await start_client(
-        lambda: AIOKafkaConsumer(bootstrap_servers=bootstrap_servers(broker_url), enable_auto_commit=False),
+        lambda: AIOKafkaConsumer(
+            bootstrap_servers=bootstrap_servers(broker_url),
+            enable_auto_commit=False,
+            isolation_level="read_committed" if read_committed else "read_uncommitted",
+        ),
         broker_url,
         connect_timeout,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -73,6 +74,15 @@ class WorkerProcess:
         """Fetch ``/metrics``; raises ``OSError`` when the worker does not answer."""
         with urllib.request.urlopen(self.metrics_url, timeout=5) as response:  # noqa: S310 - loopback only
             return response.read().decode()
+
+    def readiness(self) -> tuple[int, dict[str, object]]:
+        """Status and JSON body of ``/ready``; raises ``OSError`` when the worker does not answer."""
+        url = f"http://127.0.0.1:{self.web_port}/ready"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:  # 503 while not ready
+            return error.code, json.loads(error.read())
 
     def wait_ready(self, timeout: float = 90.0) -> None:
         """Block until the worker holds at least one ``articles`` partition."""

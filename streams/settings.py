@@ -83,6 +83,17 @@ class Settings(BaseSettings):
         default="at_least_once",
         description="NEWSEVENTS_PROCESSING_GUARANTEE: at_least_once, or exactly_once on real Kafka only.",
     )
+    metadata_max_age: float = Field(
+        default=60.0,
+        gt=0,
+        description="NEWSEVENTS_METADATA_MAX_AGE: seconds between metadata refreshes of the worker's clients, "
+        "i.e. how soon workers notice partitions added to `articles` and rebalance.",
+    )
+    embedded_broker: bool = Field(
+        default=False,
+        description="NEWSEVENTS_EMBEDDED_BROKER: the broker is the embedded Tansu; turns on the worker's check "
+        "for a position past the log end, which only Tansu needs (docs/guarantees.md).",
+    )
     data_dir: str = Field(default=".newsevents", description="NEWSEVENTS_DATA_DIR: worker state and feed bookkeeping.")
     connect_timeout: float = Field(
         default=DEFAULT_CONNECT_TIMEOUT,

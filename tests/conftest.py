@@ -43,7 +43,7 @@ def require_binary(name: str) -> str:
     return path
 
 
-def isolated_settings(broker_url: str) -> Settings:
+def isolated_settings(broker_url: str, *, embedded_broker: bool = True, **overrides: object) -> Settings:
     """Settings with a topic prefix and consumer group of their own, topics already created."""
     suffix = uuid.uuid4().hex[:8]
     settings = Settings(
@@ -51,7 +51,8 @@ def isolated_settings(broker_url: str) -> Settings:
         broker=broker_url,
         app_id=f"test-{suffix}",
         topic_prefix=f"t{suffix}.",
-        partitions=4,
+        embedded_broker=embedded_broker,
+        **{"partitions": 4, **overrides},
     )
     asyncio.run(ensure_topics(settings))
     return settings
@@ -60,7 +61,7 @@ def isolated_settings(broker_url: str) -> Settings:
 @pytest.fixture
 def settings(broker_url: str) -> Settings:
     """Topics and consumer group of this test only."""
-    return isolated_settings(broker_url)
+    return isolated_settings(broker_url, embedded_broker="NEWSEVENTS_BROKER" not in os.environ)
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
@@ -70,6 +71,10 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "NEWSEVENTS_TOPIC_PREFIX": settings.topic_prefix,
         "NEWSEVENTS_PARTITIONS": str(settings.partitions),
         "NEWSEVENTS_SESSION_TIMEOUT": str(settings.session_timeout),
+        "NEWSEVENTS_REPLICATION_FACTOR": str(settings.replication_factor),
+        "NEWSEVENTS_PROCESSING_GUARANTEE": settings.processing_guarantee,
+        "NEWSEVENTS_EMBEDDED_BROKER": str(settings.embedded_broker),
+        "NEWSEVENTS_METADATA_MAX_AGE": str(settings.metadata_max_age),
     }
 
 

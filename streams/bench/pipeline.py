@@ -53,6 +53,8 @@ class PipelineConfig:
     #: A paced run publishes for about this long.
     paced_seconds: float = 30.0
     ready_timeout: float = 180.0
+    #: The broker is the embedded Tansu (the worker turns on the workaround it needs).
+    embedded_broker: bool = False
 
 
 def _histograms(worker: WorkerProcess) -> dict[str, float]:
@@ -205,6 +207,7 @@ def run_pipeline(config: PipelineConfig, articles: Sequence[Article], progress: 
         "NEWSEVENTS_APP_ID": settings.app_id,
         "NEWSEVENTS_TOPIC_PREFIX": settings.topic_prefix,
         "NEWSEVENTS_PARTITIONS": str(settings.partitions),
+        "NEWSEVENTS_EMBEDDED_BROKER": str(config.embedded_broker),
     }
     workers = [
         WorkerProcess(

@@ -77,6 +77,7 @@ def _pipelines(options: BenchOptions, articles: list[Article], progress: Progres
                     log_dir=log_dir,
                     rate=options.rate,
                     paced_seconds=options.paced_seconds,
+                    embedded_broker=broker is not None,
                 ),
                 articles,
                 progress,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from streams.cli import bench, broker, demo, eval_command, extract, feed, tail, worker
+from streams.cli import bench, broker, demo, eval_command, extract, feed, kafka, tail, worker
 from streams.cli.errors import OneLineGroup
 
 __all__ = ["main"]
@@ -32,5 +32,5 @@ def main(verbose: bool) -> None:
     """
 
 
-for _module in (demo, worker, broker, feed, tail, extract, eval_command, bench):
+for _module in (demo, worker, broker, kafka, feed, tail, extract, eval_command, bench):
     main.add_command(_module.command)

@@ -29,6 +29,7 @@ def command(port: int) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with EmbeddedBroker(port or None) as broker:
         click.echo(f"embedded broker listening: {broker.url}  (Ctrl-C to stop)")
+        click.echo(f"export NEWSEVENTS_BROKER={broker.url} NEWSEVENTS_EMBEDDED_BROKER=true")
         try:
             while not stop.wait(1.0):
                 if not broker.running:

@@ -50,13 +50,14 @@ def command(broker: str | None, seeds: Path, timeout: float) -> None:
     with ExitStack() as stack:
         if settings.broker is None:
             embedded = stack.enter_context(EmbeddedBroker())
-            settings = settings.model_copy(update={"broker": embedded.url})
+            settings = settings.model_copy(update={"broker": embedded.url, "embedded_broker": True})
             console.print(f"embedded broker on {embedded.bootstrap}")
         assert settings.broker is not None
         asyncio.run(ensure_topics(settings))
         log_path = Path(settings.data_dir) / "demo-worker.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        worker = WorkerProcess(settings.broker, env={"NEWSEVENTS_APP_ID": settings.app_id}, log_path=log_path)
+        env = {"NEWSEVENTS_APP_ID": settings.app_id, "NEWSEVENTS_EMBEDDED_BROKER": str(settings.embedded_broker)}
+        worker = WorkerProcess(settings.broker, env=env, log_path=log_path)
         stack.enter_context(worker)
         console.print(f"worker started (log: {log_path}); loading the model and joining the group ...")
         summary = asyncio.run(_publish_and_watch(settings, records, timeout))

@@ -28,12 +28,16 @@ def publish_articles(settings: Settings, articles: Iterable[Article]) -> int:
     return publish_raw(settings, [(a.id.encode(), a.model_dump_json().encode()) for a in articles])
 
 
-def collect(settings: Settings, name: str, *, idle_timeout: float = 2.0) -> list[ConsumerRecord]:
-    """Every record currently on topic ``name`` (without prefix)."""
+def collect(
+    settings: Settings, name: str, *, idle_timeout: float = 2.0, read_committed: bool = False
+) -> list[ConsumerRecord]:
+    """Every record currently on topic ``name`` (without prefix); committed ones only with ``read_committed``."""
     assert settings.broker is not None
+    topic = settings.topic(name)
 
     async def run() -> list[ConsumerRecord]:
-        return [r async for r in read_topic(settings.broker, settings.topic(name), idle_timeout=idle_timeout)]
+        records = read_topic(settings.broker, topic, idle_timeout=idle_timeout, read_committed=read_committed)
+        return [r async for r in records]
 
     return asyncio.run(run())
 

@@ -283,3 +283,15 @@ def test_dashboard_expressions_are_valid_promql(promtool: str, tmp_path: Path) -
     path = tmp_path / "dashboard-rules.yml"
     path.write_text(yaml.safe_dump({"groups": [{"name": "dashboard", "rules": rules}]}), encoding="utf-8")
     run_promtool(promtool, "check", "rules", path)
+
+
+def test_compose_runs_the_kafka_version_the_tests_run() -> None:
+    pom = (DEPLOY / "kafka" / "pom.xml").read_text(encoding="utf-8")
+    version = re.search(r"<kafka.version>([^<]+)</kafka.version>", pom)
+    assert version is not None
+    kafka_images = {s["image"] for s in SERVICES.values() if s.get("image", "").startswith("apache/kafka:")}
+    assert kafka_images == {f"apache/kafka:{version.group(1)}"}
+
+
+def test_worker_health_check_asks_for_readiness() -> None:
+    assert "/ready" in " ".join(SERVICES["worker"]["healthcheck"]["test"])
