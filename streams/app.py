@@ -23,9 +23,10 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CollectorRegistry
 
 from streams.extraction import ExtractionConfig, Extractor
-from streams.metrics import FAUST_METRICS_PREFIX, PipelineMetrics
+from streams.metrics import FAUST_METRICS_PREFIX, PipelineMetrics, StoryMetrics
 from streams.pipeline import BatchProcessor, InputRecord, Outcome, OutputRecord
 from streams.settings import Settings
+from streams.stories_agent import StoriesAgent
 from streams.topics import ACTORS, ARTICLES, DEAD_LETTERS, EVENTS, PROCESSED
 
 __all__ = ["FATAL_EXIT_CODE", "create_app"]
@@ -66,6 +67,10 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     app.agent(agent.articles, name="extract_events")(agent.run)
     app.timer(interval=2.0)(agent.report_assignment)
     app.timer(interval=5.0)(agent.rewind_past_log_end)
+    if settings.stories:
+        stories = StoriesAgent(app, settings, StoryMetrics(registry), FATAL_EXIT_CODE)
+        app.agent(stories.events, name="aggregate_stories")(stories.run)
+        app.timer(interval=5.0)(stories.report_sizes)
     return app
 
 

@@ -15,8 +15,12 @@ __all__ = [
     "ALL_TOPICS",
     "ARTICLES",
     "DEAD_LETTERS",
+    "DYADS_DAILY",
+    "DYADS_QUARTER_HOUR",
     "EVENTS",
     "PROCESSED",
+    "STORIES",
+    "STORY_MENTIONS",
     "bootstrap_servers",
     "ensure_topics",
 ]
@@ -28,7 +32,23 @@ EVENTS = "events"
 ACTORS = "actors"
 DEAD_LETTERS = "articles.dlq"
 PROCESSED = "articles.processed"
-ALL_TOPICS = (ARTICLES, EVENTS, ACTORS, DEAD_LETTERS, PROCESSED)
+STORIES = "stories"
+STORY_MENTIONS = "story.mentions"
+DYADS_QUARTER_HOUR = "dyads.15m"
+DYADS_DAILY = "dyads.1d"
+ALL_TOPICS = (
+    ARTICLES,
+    EVENTS,
+    ACTORS,
+    DEAD_LETTERS,
+    PROCESSED,
+    STORIES,
+    STORY_MENTIONS,
+    DYADS_QUARTER_HOUR,
+    DYADS_DAILY,
+)
+#: Topics whose records are the latest state of their key: consumers want the last value per key.
+_COMPACTED = {STORIES, DYADS_QUARTER_HOUR, DYADS_DAILY}
 
 
 def bootstrap_servers(broker_url: str) -> str:
@@ -63,7 +83,13 @@ async def ensure_topics(settings: Settings, *, timeout: float = 30.0) -> list[st
         missing = [name for name in wanted if name not in existing]
         created = []
         for name in missing:
-            topic = NewTopic(name, num_partitions=settings.partitions, replication_factor=settings.replication_factor)
+            configs = {"cleanup.policy": "compact"} if name.removeprefix(settings.topic_prefix) in _COMPACTED else {}
+            topic = NewTopic(
+                name,
+                num_partitions=settings.partitions,
+                replication_factor=settings.replication_factor,
+                topic_configs=configs,
+            )
             response = await admin.create_topics([topic])
             for _topic, code, *message in response.topic_errors:  # the admin client does not raise these
                 error = for_code(code)
