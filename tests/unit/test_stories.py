@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from schemas import Actor, Event, Location, Trigger
+from streams.bench.stories_memory import synthetic_events
 from streams.stories import DAILY, QUARTER_HOUR, Aggregator, AggregatorLimits, source_name, story_group, story_id
 
 NOW = dt.datetime(2024, 3, 10, tzinfo=dt.UTC)
@@ -166,3 +167,16 @@ def test_ids_beyond_the_limit_are_still_counted() -> None:
     for i in range(4):
         update = agg.apply(0, event(f"e{i}", article=f"a{i}"), SEEN, NOW)
     assert update.story is not None and (update.story.num_mentions, update.story.num_articles) == (4, 4)
+
+
+def test_state_stays_bounded_once_expiry_runs() -> None:
+    agg = Aggregator({})
+    sizes = []
+    for n, (item, seen) in enumerate(synthetic_events(12_000, per_day=500), start=1):
+        agg.apply(0, item, seen, NOW)
+        if n % 1_000 == 0:
+            agg.expire(0)
+        if n in (8_000, 12_000):  # day 16 and day 24: both long past the 7-day quiet period
+            sizes.append(agg.sizes())
+    assert 0.8 < sizes[1]["stories"] / sizes[0]["stories"] < 1.2
+    assert 0.8 < sizes[1]["windows"] / sizes[0]["windows"] < 1.2
