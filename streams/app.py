@@ -27,7 +27,7 @@ from streams.metrics import FAUST_METRICS_PREFIX, PipelineMetrics, StoryMetrics
 from streams.pipeline import BatchProcessor, InputRecord, Outcome, OutputRecord
 from streams.settings import Settings
 from streams.stories_agent import StoriesAgent
-from streams.topics import ACTORS, ARTICLES, DEAD_LETTERS, EVENTS, PROCESSED
+from streams.topics import ACTORS, ARTICLES, DEAD_LETTERS, EVENTS, PROCESSED, through_topic
 
 __all__ = ["FATAL_EXIT_CODE", "create_app"]
 
@@ -229,7 +229,8 @@ class ExtractEventsAgent:
         self.metrics.assigned_partitions.set(len(assigned))
 
     async def rewind_past_log_end(self) -> None:
-        """Read a partition from its start again when our position lies beyond the end of its log.
+        """Read a partition of ``articles`` or the through-topic from its start again when our position lies beyond
+        the end of its log.
 
         Kafka answers a fetch past the log end with OFFSET_OUT_OF_RANGE and the consumer resets to the
         earliest offset; Tansu answers with no records. After a memory-only broker restarted empty, the
@@ -239,8 +240,8 @@ class ExtractEventsAgent:
         if self.app.rebalancing:
             return  # positions are reset by the rebalance itself
         consumer = self.app.consumer
-        name = self.articles.get_topic_name()
-        for tp in [tp for tp in consumer.assignment() if tp.topic == name]:
+        names = {self.articles.get_topic_name(), through_topic(self.settings)}
+        for tp in [tp for tp in consumer.assignment() if tp.topic in names]:
             with contextlib.suppress(AssertionError, KafkaError):  # revoked meanwhile
                 highwater, position = consumer.highwater(tp), await consumer.position(tp)
                 if highwater is not None and position is not None and position > highwater:

@@ -138,6 +138,8 @@ class StoryMetrics:
             ["window"],
             registry=registry,
         )
+        for window in ("15m", "1d"):
+            self.late_events.labels(window)
         self.expired_windows = Counter(
             "newsevents_dyad_windows_expired_total",
             "Dyad windows dropped from the table once closed.",

@@ -14,7 +14,15 @@ from schemas import Event
 from streams.metrics import StoryMetrics
 from streams.settings import Settings
 from streams.stories import Aggregator, AggregatorLimits, Update, dyad_key, partition_key
-from streams.topics import DYADS_DAILY, DYADS_QUARTER_HOUR, EVENTS, STORIES, STORY_MENTIONS
+from streams.topics import (
+    AGGREGATES_TABLE,
+    DYADS_DAILY,
+    DYADS_QUARTER_HOUR,
+    EVENTS,
+    STORIES,
+    STORY_MENTIONS,
+    through_topic,
+)
 
 __all__ = ["StoriesAgent"]
 
@@ -32,7 +40,7 @@ class StoriesAgent:
     The through-topic ``<app id>-events-by-dyad-repartition`` puts every event of one country pair, hence of
     each of its stories and dyad windows, in one partition.
     The table (memory or rocksdb store, ``NEWSEVENTS_STORE``) is restored from its changelog topic
-    ``<app id>-aggregates-changelog`` when a worker takes over a partition. Output records are attached to the
+    (``streams.topics.changelog_topic``) when a worker takes over a partition. Output records are attached to the
     event being processed, so Faust publishes them, and the table's changelog, before committing its offset.
     """
 
@@ -44,7 +52,7 @@ class StoriesAgent:
         self.exit_code = exit_code
         self.events = self._topic(EVENTS)
         self.through = app.topic(
-            f"{settings.app_id}-events-by-dyad-repartition",
+            through_topic(settings),
             partitions=settings.partitions,
             key_type=bytes,
             value_type=bytes,
@@ -52,7 +60,7 @@ class StoriesAgent:
         )
         self.outputs = {name: self._topic(name) for name in (STORIES, STORY_MENTIONS, *_DYAD_TOPICS.values())}
         self.table = app.Table(
-            "aggregates",
+            AGGREGATES_TABLE,
             partitions=settings.partitions,
             schema=faust.Schema(key_type=str, key_serializer="json", value_serializer="json"),
         )
