@@ -284,14 +284,12 @@ ROWS: tuple[tuple[str, tuple[Panel, ...]], ...] = (
             ),
             Panel(
                 "Most conflictual dyads (mean Goldstein)",
-                "The ten country pairs with the lowest mean Goldstein score in the dashboard's range "
-                "(at least 5 events).",
+                "The ten country pairs with the lowest mean Goldstein score of their events in the dashboard's range.",
                 (
                     Query(
                         "bottomk(10, sum by (source_country, target_country) "
                         "(delta(newsevents_dyad_goldstein_sum[$__range])) / sum by (source_country, target_country) "
-                        "(increase(newsevents_dyad_aggregated_events_total[$__range])) and sum by (source_country, "
-                        "target_country) (increase(newsevents_dyad_aggregated_events_total[$__range])) >= 5)",
+                        "(increase(newsevents_dyad_aggregated_events_total[$__range])))",
                         "{{source_country}} → {{target_country}}",
                         instant=True,
                     ),

@@ -157,11 +157,14 @@ def test_dyad_windows_split_at_their_boundaries(run: Run) -> None:
     assert final.goldstein_mean == pytest.approx(final.goldstein_sum / 3)
 
 
+DUPLICATES = "newsevents_story_duplicate_events_total"
+
+
 def test_replaying_the_articles_changes_no_story(run: Run) -> None:
     publish_articles(run.settings, [*ONE_HAPPENING, UNRELATED])
     wait_for_markers(run.settings, 8)
     deadline = time.monotonic() + 30
-    while metric_sum(run.worker.metrics_text(), "newsevents_story_duplicate_events_total") < 4:
+    while metric_sum(run.worker.metrics_text(), DUPLICATES) < 4:
         assert time.monotonic() < deadline, "the replayed events were not all seen as duplicates"
         time.sleep(0.5)
     time.sleep(3.0)  # a commit interval: any (wrong) output of the replay would be published by now
@@ -237,7 +240,7 @@ def test_sigkill_mid_stream_restores_the_table_and_counts_equal_a_clean_run(
         assert time.monotonic() < deadline, "the worker did not aggregate 40 events"
         time.sleep(0.2)
     worker.signal(signal.SIGKILL)
-    start_worker()
+    successor = start_worker()
     wait_for_markers(settings, len(articles), timeout=120)
     found = wait_for_stories(settings, timeout=90)
 
@@ -254,5 +257,6 @@ def test_sigkill_mid_stream_restores_the_table_and_counts_equal_a_clean_run(
     }
     mentions = sum(s.num_mentions for s in found.values())
     print(f"\nSTORIES sigkill: articles={len(articles)} stories={len(found)} mentions={mentions}", end=" ")
-    print(f"clean_stories={len(reference)} clean_mentions={sum(m for m, _, _ in reference.values())}")
+    print(f"clean_stories={len(reference)} clean_mentions={sum(m for m, _, _ in reference.values())}", end=" ")
+    print(f"duplicates_after_restart={metric_sum(successor.metrics_text(), DUPLICATES):.0f}")
     assert counts(found) == reference
