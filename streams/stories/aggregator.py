@@ -86,12 +86,14 @@ class Aggregator:
             story = _new_story(story_id(group, event.date, location), event, location, seen_at)
             entry["stories"].append(story)
         self._add_to_story(story, event, seen_at)
+        source = event.source.country if event.source else None
+        target = event.target.country if event.target else None
         for window, moment in _window_times(event, seen_at):
-            dyad = self._count_in_window(partition, marks, window, moment, event, story["id"], now)
-            if dyad is None:
+            if not self._advance(marks, window, moment):
                 update.late.append(window.name)
-            elif dyad is not _NO_DYAD:
-                update.dyads.append(dyad)
+            elif source and target:
+                key = f"{partition}|dyad|{window.name}|{window.start(moment).isoformat()}|{source}|{target}"
+                update.dyads.append(self._count_in_window(key, window, moment, event, story["id"], now))
         marks["story"] = max(marks.get("story", ""), min(event.date, seen_at.date() + _MAX_DATE_AHEAD).isoformat())
         # Windows first, the story (which says the event was counted) after: changelog order within a partition.
         self.store[group_key] = entry
@@ -134,32 +136,24 @@ class Aggregator:
         if event.confidence > story["representative"]["confidence"]:
             story["representative"] = event.model_dump(mode="json")
 
-    def _count_in_window(
-        self,
-        partition: int,
-        marks: State,
-        window: Window,
-        moment: dt.datetime,
-        event: Event,
-        story: str,
-        now: dt.datetime,
-    ) -> DyadAggregate | object | None:
-        """The window's new aggregate, None when the window is closed (late), ``_NO_DYAD`` without a dyad."""
-        start = window.start(moment)
+    def _advance(self, marks: State, window: Window, moment: dt.datetime) -> bool:
+        """Move the window kind's watermark to ``moment``; False when the window holding it is already closed."""
         watermark = marks.get(window.name)
-        if watermark and window.is_closed(start, dt.datetime.fromisoformat(watermark), self.limits.allowed_lateness):
-            return None
-        moment = moment.astimezone(dt.UTC)
+        lateness = self.limits.allowed_lateness
+        if watermark and window.is_closed(window.start(moment), dt.datetime.fromisoformat(watermark), lateness):
+            return False
         if watermark is None or moment > dt.datetime.fromisoformat(watermark):
             marks[window.name] = moment.isoformat()
-        source = event.source.country if event.source else None
-        target = event.target.country if event.target else None
-        if not source or not target:
-            return _NO_DYAD
-        key = f"{partition}|dyad|{window.name}|{start.isoformat()}|{source}|{target}"
+        return True
+
+    def _count_in_window(
+        self, key: str, window: Window, moment: dt.datetime, event: Event, story: str, now: dt.datetime
+    ) -> DyadAggregate:
+        """Count ``event`` (of ``story``) in the dyad window stored at ``key``; return its new aggregate."""
+        source, target = key.rsplit("|", 2)[1:]
         state: State = self.store.get(key) or {
             "window": window.name,
-            "start": start.isoformat(),
+            "start": window.start(moment).isoformat(),
             "source": source,
             "target": target,
             "events": 0,
@@ -221,9 +215,6 @@ class Aggregator:
             elif kind == "dyad":
                 windows += 1
         return {"stories": stories, "windows": windows}
-
-
-_NO_DYAD = object()
 
 
 def _add_distinct(seen: list[str], item: str, limit: int) -> bool:
