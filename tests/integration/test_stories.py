@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from schemas import Article, DyadAggregate, Event, Story, StoryMention
+from streams.export.gdelt import global_event_id
 from streams.extraction import ExtractionConfig, Extractor
 from streams.processes import WorkerProcess, metric_sum
 from streams.settings import Settings
@@ -260,3 +265,19 @@ def test_sigkill_mid_stream_restores_the_table_and_counts_equal_a_clean_run(
     print(f"clean_stories={len(reference)} clean_mentions={sum(m for m, _, _ in reference.values())}", end=" ")
     print(f"duplicates_after_restart={metric_sum(successor.metrics_text(), DUPLICATES):.0f}")
     assert counts(found) == reference
+
+
+def test_export_gdelt_writes_one_row_per_story(run: Run, tmp_path: Path) -> None:
+    env = {**os.environ, "NEWSEVENTS_TOPIC_PREFIX": run.settings.topic_prefix}
+    command = [sys.executable, "-m", "streams.cli", "export", "gdelt", "--out", str(tmp_path), "--timeout", "2"]
+    done = subprocess.run([*command, "--broker", str(run.settings.broker)], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    rows = [
+        line.split("\t") for path in sorted(tmp_path.glob("*.export.CSV")) for line in path.read_text().splitlines()
+    ]
+    stories_now = stories(run.settings)
+    assert len(rows) == len(stories_now) and all(len(row) == 61 for row in rows)
+    by_id = {row[0]: row for row in rows}
+    happening = next(s for s in stories_now.values() if "a1" in s.article_ids)
+    row = by_id[str(global_event_id(happening.story_id))]
+    assert (row[5], row[15], row[26], row[31], row[32], row[33]) == ("RUSMIL", "UKR", "194", "3", "2", "3")
