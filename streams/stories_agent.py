@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import os
@@ -13,7 +14,7 @@ from pydantic import ValidationError
 from schemas import Event
 from streams.metrics import StoryMetrics
 from streams.settings import Settings
-from streams.stories import Aggregator, AggregatorLimits, Update, dyad_key, partition_key
+from streams.stories import Aggregator, AggregatorLimits, StagedWrites, Update, dyad_key, partition_key
 from streams.topics import (
     AGGREGATES_TABLE,
     DYADS_DAILY,
@@ -38,10 +39,10 @@ class StoriesAgent:
     """Consumes ``events``, repartitions them by source and target country, and keeps the ``aggregates`` table.
 
     The through-topic ``<app id>-events-by-dyad-repartition`` puts every event of one country pair, hence of
-    each of its stories and dyad windows, in one partition.
-    The table (memory or rocksdb store, ``NEWSEVENTS_STORE``) is restored from its changelog topic
-    (``streams.topics.changelog_topic``) when a worker takes over a partition. Output records are attached to the
-    event being processed, so Faust publishes them, and the table's changelog, before committing its offset.
+    each of its stories and dyad windows, in one partition. The table (memory or rocksdb store,
+    ``NEWSEVENTS_STORE``) is restored from its changelog topic (``streams.topics.changelog_topic``) when a
+    worker takes over a partition. An event's state reaches the table only once its output records are
+    acknowledged (see ``_handle``); Faust flushes the changelog before committing the event's offset.
     """
 
     def __init__(self, app: faust.App, settings: Settings, metrics: StoryMetrics, exit_code: int) -> None:
@@ -69,7 +70,8 @@ class StoriesAgent:
             allowed_lateness=dt.timedelta(hours=settings.dyad_lateness_hours),
             max_ids=settings.state_max_ids,
         )
-        self.aggregator = Aggregator(self.table, limits)
+        self.staged = StagedWrites(self.table)
+        self.aggregator = Aggregator(self.staged, limits)
         self._last_expiry: dict[int, float] = {}
 
     def _topic(self, name: str) -> faust.TopicT:
@@ -99,13 +101,21 @@ class StoriesAgent:
                 os._exit(self.exit_code)
 
     async def _handle(self, partition: int, event: Event, timestamp: float | None) -> None:
+        """Aggregate one event: its output records are acknowledged before its state reaches the table.
+
+        The table writes its changelog at once, while records attached to the event would only be sent at the
+        next commit: a worker killed in between would restore the event as counted and never send its records.
+        In this order a kill can at worst send the same records twice (same values: the state did not move).
+        """
         now = dt.datetime.now(dt.UTC)
         produced = dt.datetime.fromtimestamp(timestamp, dt.UTC) if timestamp else now
         update = self.aggregator.apply(partition, event, event.published_at or produced, now)
         await self._emit(event, update)
+        self.staged.write_through()
         if time.monotonic() - self._last_expiry.get(partition, 0.0) >= EXPIRY_INTERVAL:
             self._last_expiry[partition] = time.monotonic()
             expired = self.aggregator.expire(partition)
+            self.staged.write_through()
             self.metrics.stories.labels("expired").inc(expired.stories)
             self.metrics.expired_windows.inc(expired.windows)
 
@@ -119,13 +129,19 @@ class StoriesAgent:
         metrics.story_mentions.inc()
         for window in update.late:
             metrics.late_events.labels(window).inc()
-        story = update.story
-        await self.outputs[STORIES].send(key=story.story_id.encode(), value=story.model_dump_json().encode())
-        mention = update.mention
-        await self.outputs[STORY_MENTIONS].send(key=mention.event_id.encode(), value=mention.model_dump_json().encode())
+        story, mention = update.story, update.mention
+        records = [
+            (STORIES, story.story_id, story.model_dump_json()),
+            (STORY_MENTIONS, mention.event_id, mention.model_dump_json()),
+            *((_DYAD_TOPICS[d.window], dyad_key(d), d.model_dump_json()) for d in update.dyads),
+        ]
+        # force=True: sent now, not at the next commit, so the acknowledgements can be awaited.
+        acks = [
+            await self.outputs[topic].send(key=key.encode(), value=value.encode(), force=True)
+            for topic, key, value in records
+        ]
+        await asyncio.gather(*acks)
         for dyad in update.dyads:
-            topic = self.outputs[_DYAD_TOPICS[dyad.window]]
-            await topic.send(key=dyad_key(dyad).encode(), value=dyad.model_dump_json().encode())
             if dyad.window == "1d":
                 labels = (dyad.source_country, dyad.target_country)
                 metrics.dyad_events.labels(*labels).inc()

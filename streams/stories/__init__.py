@@ -10,6 +10,7 @@ from streams.stories.aggregator import (
     story_record,
 )
 from streams.stories.keys import actor_code, partition_key, source_name, story_group, story_id
+from streams.stories.staged import StagedWrites
 from streams.stories.windows import DAILY, QUARTER_HOUR, WINDOWS, Window
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Aggregator",
     "AggregatorLimits",
     "Expired",
+    "StagedWrites",
     "Update",
     "Window",
     "actor_code",

@@ -8,7 +8,16 @@ import pytest
 
 from schemas import Actor, Event, Location, Trigger
 from streams.bench.stories_memory import synthetic_events
-from streams.stories import DAILY, QUARTER_HOUR, Aggregator, AggregatorLimits, source_name, story_group, story_id
+from streams.stories import (
+    DAILY,
+    QUARTER_HOUR,
+    Aggregator,
+    AggregatorLimits,
+    StagedWrites,
+    source_name,
+    story_group,
+    story_id,
+)
 
 NOW = dt.datetime(2024, 3, 10, tzinfo=dt.UTC)
 SEEN = dt.datetime(2024, 3, 4, 9, 30, tzinfo=dt.UTC)
@@ -180,3 +189,15 @@ def test_state_stays_bounded_once_expiry_runs() -> None:
             sizes.append(agg.sizes())
     assert 0.8 < sizes[1]["stories"] / sizes[0]["stories"] < 1.2
     assert 0.8 < sizes[1]["windows"] / sizes[0]["windows"] < 1.2
+
+
+def test_staged_writes_reach_the_table_only_when_written_through() -> None:
+    table = {"kept": 1, "dropped": 2}
+    staged = StagedWrites(table)
+    staged["new"] = 3
+    staged["kept"] = 4
+    del staged["dropped"]
+    assert table == {"kept": 1, "dropped": 2}
+    assert dict(staged) == {"kept": 4, "new": 3} and "dropped" not in staged
+    staged.write_through()
+    assert table == {"kept": 4, "new": 3} and staged.pending == {}
