@@ -7,10 +7,13 @@ from schemas.records import (
     ActorMention,
     Article,
     DeadLetter,
+    DyadAggregate,
     Event,
     Location,
     PloverType,
     ProcessedMarker,
+    Story,
+    StoryMention,
     Trigger,
 )
 
@@ -21,6 +24,10 @@ TOPIC_RECORDS = {
     "actors": ActorMention,
     "articles.dlq": DeadLetter,
     "articles.processed": ProcessedMarker,
+    "stories": Story,
+    "story.mentions": StoryMention,
+    "dyads.15m": DyadAggregate,
+    "dyads.1d": DyadAggregate,
 }
 
 __all__ = [
@@ -31,9 +38,12 @@ __all__ = [
     "ActorMention",
     "Article",
     "DeadLetter",
+    "DyadAggregate",
     "Event",
     "Location",
     "PloverType",
     "ProcessedMarker",
+    "Story",
+    "StoryMention",
     "Trigger",
 ]

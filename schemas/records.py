@@ -14,10 +14,13 @@ __all__ = [
     "ActorMention",
     "Article",
     "DeadLetter",
+    "DyadAggregate",
     "Event",
     "Location",
     "PloverType",
     "ProcessedMarker",
+    "Story",
+    "StoryMention",
     "Trigger",
 ]
 
@@ -134,6 +137,9 @@ class Event(_Output):
     location: Location | None = None
     confidence: float = Field(ge=0, le=1)
     extracted_at: AwareDatetime
+    published_at: AwareDatetime | None = Field(default=None, description="The article's publication time.")
+    article_source: str | None = Field(default=None, description="The article's outlet (Article.source).")
+    article_url: str | None = Field(default=None, description="The article's URL.")
 
 
 class ActorMention(_Output):
@@ -186,3 +192,70 @@ class ProcessedMarker(_Output):
     partition: int
     offset: int
     processed_at: AwareDatetime
+
+
+QuadCounts = dict[Literal["1", "2", "3", "4"], int]
+
+
+class Story(_Output):
+    """One real-world happening merged across articles, the record on topic ``stories`` (key ``story_id``).
+
+    Events merge into a story when they share the source and target actor codes (country + sector) and the
+    CAMEO root, their dates are within one day of the story's, and their location countries do not differ.
+    """
+
+    story_id: str = Field(description="Deterministic from the story key and the date of its first event.")
+    source_code: str = Field(description="Source actor code, country + sector (e.g. 'USAGOV'); '' when unknown.")
+    target_code: str = Field(description="Target actor code; '' when the event has no target.")
+    cameo_root: Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
+    location_country: CountryCode | None = None
+    first_date: dt.date = Field(description="Earliest event date of the story.")
+    last_date: dt.date = Field(description="Latest event date of the story.")
+    first_seen: AwareDatetime = Field(description="Earliest publication (else produce) time of its mentions.")
+    last_seen: AwareDatetime = Field(description="Latest publication (else produce) time of its mentions.")
+    num_mentions: int = Field(ge=1, description="Distinct events (event_id) in the story.")
+    num_articles: int = Field(ge=1, description="Distinct articles (article_id) reporting it.")
+    num_sources: int = Field(ge=1, description="Distinct outlets: Article.source, else the URL's host, else the id.")
+    article_ids: list[str] = Field(description="The first 20 articles reporting it.")
+    article_urls: list[str] = Field(description="URLs of the first 20 articles that have one.")
+    representative_event: Event = Field(description="The most confident mention.")
+    mean_confidence: float = Field(ge=0, le=1)
+    goldstein: float = Field(ge=-10, le=10, description="Mean Goldstein score of its mentions.")
+    quad_class: Literal[1, 2, 3, 4]
+    updated_at: AwareDatetime
+
+
+class StoryMention(_Output):
+    """Links one event to its story, the record on topic ``story.mentions`` (key ``event_id``)."""
+
+    event_id: str
+    story_id: str
+    article_id: str
+    article_url: str | None = None
+    source_name: str = Field(description="The article's outlet, as counted in ``num_sources``.")
+    sentence_index: Offset
+    event_date: dt.date
+    seen_at: AwareDatetime = Field(description="The article's publication time, else the event's produce time.")
+    confidence: float = Field(ge=0, le=1)
+
+
+class DyadAggregate(_Output):
+    """Events from one source country to one target country in one tumbling window.
+
+    Topics ``dyads.15m`` (windows of the article's publication time, else the produce time) and ``dyads.1d``
+    (windows of the event date); key ``<window start ISO>|<source country>|<target country>``.
+    """
+
+    window: Literal["15m", "1d"]
+    window_start: AwareDatetime
+    window_end: AwareDatetime
+    source_country: CountryCode
+    target_country: CountryCode
+    events: int = Field(ge=1)
+    by_quad_class: QuadCounts = Field(description="Events per quad class ('1'..'4').")
+    by_plover_type: dict[PloverType, int] = Field(description="Events per PLOVER type.")
+    goldstein_sum: float
+    goldstein_mean: float = Field(ge=-10, le=10)
+    articles: int = Field(ge=1, description="Distinct articles.")
+    stories: int = Field(ge=1, description="Distinct stories.")
+    updated_at: AwareDatetime

@@ -26,10 +26,11 @@ from faust.sensors.prometheus import setup_prometheus_sensors
 from prometheus_client import CollectorRegistry
 
 from streams.extraction import Extractor
-from streams.metrics import FAUST_METRICS_PREFIX, PipelineMetrics
+from streams.metrics import FAUST_METRICS_PREFIX, PipelineMetrics, StoryMetrics
 from streams.pipeline import BatchProcessor, InputRecord, Outcome, OutputRecord
 from streams.settings import Settings
-from streams.topics import ACTORS, ARTICLES, DEAD_LETTERS, EVENTS, PROCESSED
+from streams.stories_agent import StoriesAgent
+from streams.topics import ACTORS, ARTICLES, DEAD_LETTERS, EVENTS, PROCESSED, through_topic
 from streams.transactions import PartitionTransactions
 
 __all__ = ["FATAL_EXIT_CODE", "create_app"]
@@ -92,6 +93,10 @@ def create_app(settings: Settings, extractor: Extractor, registry: CollectorRegi
         app.on_partitions_revoked.connect(agent.close_revoked_producers)
     if settings.embedded_broker:
         app.timer(interval=5.0)(agent.rewind_past_log_end)
+    if settings.stories:
+        stories = StoriesAgent(app, settings, StoryMetrics(registry), FATAL_EXIT_CODE)
+        app.agent(stories.events, name="aggregate_stories")(stories.run)
+        app.timer(interval=5.0)(stories.report_sizes)
     return app
 
 
@@ -305,7 +310,8 @@ class ExtractEventsAgent:
         self.metrics.assigned_partitions.set(len(assigned))
 
     async def rewind_past_log_end(self) -> None:
-        """Read a partition from its start again when our position lies beyond the end of its log (Tansu only).
+        """Read a partition of ``articles`` or the through-topic from its start again when our position lies beyond
+        the end of its log (Tansu only).
 
         Kafka answers a fetch past the log end with OFFSET_OUT_OF_RANGE and the consumer resets to the
         earliest offset; Tansu answers with no records. After a memory-only broker restarted empty, the
@@ -315,8 +321,8 @@ class ExtractEventsAgent:
         if self.app.rebalancing:
             return  # positions are reset by the rebalance itself
         consumer = self.app.consumer
-        name = self.articles.get_topic_name()
-        for tp in [tp for tp in consumer.assignment() if tp.topic == name]:
+        names = {self.articles.get_topic_name(), through_topic(self.settings)}
+        for tp in [tp for tp in consumer.assignment() if tp.topic in names]:
             with contextlib.suppress(AssertionError, KafkaError):  # revoked meanwhile
                 highwater, position = consumer.highwater(tp), await consumer.position(tp)
                 if highwater is not None and position is not None and position > highwater:

@@ -12,7 +12,7 @@ from prometheus_client import (
     ProcessCollector,
 )
 
-__all__ = ["FAUST_METRICS_PREFIX", "PipelineMetrics"]
+__all__ = ["FAUST_METRICS_PREFIX", "PipelineMetrics", "StoryMetrics"]
 
 #: Faust's own sensor metrics are named ``faust_*`` (its consumer, producer, rebalances, offsets).
 FAUST_METRICS_PREFIX = "faust"
@@ -102,5 +102,64 @@ class PipelineMetrics:
         self.assigned_partitions = Gauge(
             "newsevents_assigned_partitions",
             "Partitions of the articles topic assigned to this worker.",
+            registry=registry,
+        )
+
+
+class StoryMetrics:
+    """The metrics of the stories and dyads stage, on the worker's registry."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        """Create the stage's metrics on ``registry``."""
+        self.stories = Counter(
+            "newsevents_stories_total",
+            "Stories created, updated (a new mention) and expired (quiet for the configured period of event time).",
+            ["change"],
+            registry=registry,
+        )
+        for change in ("created", "updated", "expired"):
+            self.stories.labels(change)
+        self.story_mentions = Counter(
+            "newsevents_story_mentions_total", "Events counted into stories (each event_id once).", registry=registry
+        )
+        self.duplicate_events = Counter(
+            "newsevents_story_duplicate_events_total",
+            "Events already counted in their story (re-delivered or re-extracted), left out.",
+            registry=registry,
+        )
+        self.invalid_events = Counter(
+            "newsevents_story_invalid_events_total",
+            "Records on the events topic that are not a valid Event, logged and left out.",
+            registry=registry,
+        )
+        self.late_events = Counter(
+            "newsevents_late_events_total",
+            "Events whose dyad window had closed (past the allowed lateness), left out of that window's aggregate.",
+            ["window"],
+            registry=registry,
+        )
+        for window in ("15m", "1d"):
+            self.late_events.labels(window)
+        self.expired_windows = Counter(
+            "newsevents_dyad_windows_expired_total",
+            "Dyad windows dropped from the table once closed.",
+            registry=registry,
+        )
+        self.table_entries = Gauge(
+            "newsevents_table_entries",
+            "Open stories and dyad windows in this worker's table (kind=stories|dyad_windows).",
+            ["kind"],
+            registry=registry,
+        )
+        self.dyad_events = Counter(
+            "newsevents_dyad_aggregated_events_total",
+            "Events counted into daily dyad aggregates, by source and target country.",
+            ["source_country", "target_country"],
+            registry=registry,
+        )
+        self.dyad_goldstein = Gauge(
+            "newsevents_dyad_goldstein_sum",
+            "Sum of the Goldstein scores of the events in daily dyad aggregates (a gauge: it can go down).",
+            ["source_country", "target_country"],
             registry=registry,
         )

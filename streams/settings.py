@@ -94,6 +94,25 @@ class Settings(BaseSettings):
         description="NEWSEVENTS_EMBEDDED_BROKER: the broker is the embedded Tansu; turns on the worker's check "
         "for a position past the log end, which only Tansu needs (docs/guarantees.md).",
     )
+    stories: bool = Field(
+        default=True,
+        description="NEWSEVENTS_STORIES: run the stateful stage (stories, story.mentions, dyads.15m, dyads.1d).",
+    )
+    story_quiet_days: float = Field(
+        default=7.0,
+        gt=0,
+        description="NEWSEVENTS_STORY_QUIET_DAYS: a story without events for this long (event time) expires.",
+    )
+    dyad_lateness_hours: float = Field(
+        default=48.0,
+        ge=0,
+        description="NEWSEVENTS_DYAD_LATENESS_HOURS: events this late still update their dyad window.",
+    )
+    state_max_ids: int = Field(
+        default=1000,
+        ge=1,
+        description="NEWSEVENTS_STATE_MAX_IDS: event, article and story ids remembered per story or dyad window.",
+    )
     data_dir: str = Field(default=".newsevents", description="NEWSEVENTS_DATA_DIR: worker state and feed bookkeeping.")
     connect_timeout: float = Field(
         default=DEFAULT_CONNECT_TIMEOUT,

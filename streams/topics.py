@@ -15,10 +15,17 @@ __all__ = [
     "ALL_TOPICS",
     "ARTICLES",
     "DEAD_LETTERS",
+    "DYADS_DAILY",
+    "DYADS_QUARTER_HOUR",
     "EVENTS",
     "PROCESSED",
+    "STORIES",
+    "STORY_MENTIONS",
+    "AGGREGATES_TABLE",
     "bootstrap_servers",
+    "changelog_topic",
     "ensure_topics",
+    "through_topic",
 ]
 
 log = logging.getLogger(__name__)
@@ -28,7 +35,49 @@ EVENTS = "events"
 ACTORS = "actors"
 DEAD_LETTERS = "articles.dlq"
 PROCESSED = "articles.processed"
-ALL_TOPICS = (ARTICLES, EVENTS, ACTORS, DEAD_LETTERS, PROCESSED)
+STORIES = "stories"
+STORY_MENTIONS = "story.mentions"
+DYADS_QUARTER_HOUR = "dyads.15m"
+DYADS_DAILY = "dyads.1d"
+ALL_TOPICS = (
+    ARTICLES,
+    EVENTS,
+    ACTORS,
+    DEAD_LETTERS,
+    PROCESSED,
+    STORIES,
+    STORY_MENTIONS,
+    DYADS_QUARTER_HOUR,
+    DYADS_DAILY,
+)
+#: Topics whose records are the latest state of their key: consumers want the last value per key.
+_COMPACTED = {STORIES, DYADS_QUARTER_HOUR, DYADS_DAILY}
+#: The Faust table of the stories stage.
+AGGREGATES_TABLE = "aggregates"
+
+
+def through_topic(settings: Settings) -> str:
+    """The stories stage's repartition topic: ``events`` keyed by source and target country."""
+    return f"{settings.app_id}-events-by-dyad-repartition"
+
+
+def changelog_topic(settings: Settings) -> str:
+    """The changelog of the stories table, named as Faust names it (``<app id>-<table>-changelog``)."""
+    return f"{settings.app_id}-{AGGREGATES_TABLE}-changelog"
+
+
+def _wanted(settings: Settings) -> dict[str, dict[str, str]]:
+    """Every topic the worker uses, with its configuration.
+
+    Faust creates its internal topics itself at start; they are listed here too so that whoever recreates
+    the topics (after the embedded broker restarted) recreates them before any client produces.
+    """
+    compact = {"cleanup.policy": "compact"}
+    wanted = {settings.topic(name): compact if name in _COMPACTED else {} for name in ALL_TOPICS}
+    if settings.stories:
+        wanted[through_topic(settings)] = {}
+        wanted[changelog_topic(settings)] = compact
+    return wanted
 
 
 def bootstrap_servers(broker_url: str) -> str:
@@ -52,11 +101,16 @@ async def ensure_topics(settings: Settings) -> list[str]:
     )
     try:
         existing = set(await admin.list_topics())
-        wanted = [settings.topic(name) for name in ALL_TOPICS]
+        wanted = _wanted(settings)
         missing = [name for name in wanted if name not in existing]
         created = []
         for name in missing:
-            topic = NewTopic(name, num_partitions=settings.partitions, replication_factor=settings.replication_factor)
+            topic = NewTopic(
+                name,
+                num_partitions=settings.partitions,
+                replication_factor=settings.replication_factor,
+                topic_configs=wanted[name],
+            )
             response = await admin.create_topics([topic])
             for _topic, code, *message in response.topic_errors:  # the admin client does not raise these
                 error = for_code(code)

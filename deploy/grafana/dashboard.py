@@ -233,6 +233,73 @@ ROWS: tuple[tuple[str, tuple[Panel, ...]], ...] = (
         ),
     ),
     (
+        "Stories and dyads",
+        (
+            Panel(
+                "Stories per hour",
+                "Stories created, updated (a new mention) and expired, per hour.",
+                (
+                    Query(
+                        f"sum by (change) (rate(newsevents_stories_total[{RATE}])) * 3600",
+                        "{{change}}",
+                    ),
+                ),
+                width=8,
+            ),
+            Panel(
+                "Mentions per story",
+                "Events counted into stories per story created: how many mentions a happening gathers.",
+                (
+                    Query(
+                        f"sum(rate(newsevents_story_mentions_total[{RATE}])) / "
+                        f'sum(rate(newsevents_stories_total{{change="created"}}[{RATE}]))',
+                        "mentions per story",
+                    ),
+                ),
+                width=8,
+            ),
+            Panel(
+                "Table entries and late events",
+                "Open stories and dyad windows held by each worker's table, and events past their window's allowed "
+                "lateness (per hour).",
+                (
+                    Query("sum by (kind) (newsevents_table_entries)", "{{kind}}"),
+                    Query(f"sum by (window) (rate(newsevents_late_events_total[{RATE}])) * 3600", "late {{window}}/h"),
+                ),
+                width=8,
+            ),
+            Panel(
+                "Top dyads by event count",
+                "The ten country pairs with the most events in the daily dyad aggregates in the dashboard's range.",
+                (
+                    Query(
+                        "topk(10, sum by (source_country, target_country) "
+                        "(increase(newsevents_dyad_aggregated_events_total[$__range])))",
+                        "{{source_country}} → {{target_country}}",
+                        instant=True,
+                    ),
+                ),
+                kind="bargauge",
+                options={"orientation": "horizontal", "displayMode": "basic"},
+            ),
+            Panel(
+                "Most conflictual dyads (mean Goldstein)",
+                "The ten country pairs with the lowest mean Goldstein score of their events in the dashboard's range.",
+                (
+                    Query(
+                        "bottomk(10, sum by (source_country, target_country) "
+                        "(delta(newsevents_dyad_goldstein_sum[$__range])) / sum by (source_country, target_country) "
+                        "(increase(newsevents_dyad_aggregated_events_total[$__range])))",
+                        "{{source_country}} → {{target_country}}",
+                        instant=True,
+                    ),
+                ),
+                kind="bargauge",
+                options={"orientation": "horizontal", "displayMode": "basic", "min": -10, "max": 10},
+            ),
+        ),
+    ),
+    (
         "Workers",
         (
             Panel(

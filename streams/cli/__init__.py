@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from streams.cli import bench, broker, demo, eval_command, extract, feed, kafka, tail, worker
+from streams.cli import bench, broker, demo, eval_command, export, extract, feed, kafka, tail, worker
 from streams.cli.errors import OneLineGroup
 
 __all__ = ["main"]
@@ -23,6 +23,9 @@ def main(verbose: bool) -> None:
       actors              one ActorMention per resolved actor mention
       articles.dlq        DeadLetter: input that could not be processed, with the reason
       articles.processed  ProcessedMarker: one per handled article (ok / dead_lettered / skipped)
+      stories             Story: one happening merged across articles, key = story id (compacted)
+      story.mentions      StoryMention: links each event to its story, key = event id
+      dyads.15m, dyads.1d DyadAggregate: events per source/target country and window (compacted)
 
     \b
     Settings come from NEWSEVENTS_* environment variables (see README); --broker overrides
@@ -32,5 +35,5 @@ def main(verbose: bool) -> None:
     """
 
 
-for _module in (demo, worker, broker, kafka, feed, tail, extract, eval_command, bench):
+for _module in (demo, worker, broker, kafka, feed, tail, extract, eval_command, bench, export):
     main.add_command(_module.command)

@@ -288,4 +288,7 @@ class Extractor:
             location=loc,
             confidence=0.0,  # set from the evidence by the confidence model
             extracted_at=extracted_at,
+            published_at=article.published_at,
+            article_source=article.source,
+            article_url=article.url,
         )

@@ -13,7 +13,7 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from schemas import Article
-from streams.processes import WorkerProcess
+from streams.processes import WorkerProcess, metric_sum
 from streams.settings import Settings
 from tests.conftest import REPO, isolated_settings, worker_factory
 from tests.integration.helpers import publish_articles, publish_raw, wait_for_markers
@@ -164,6 +164,23 @@ def wait_until_committed(worker: WorkerProcess, settings: Settings, records: int
         time.sleep(0.5)
 
 
+def wait_until_aggregated(worker: WorkerProcess, timeout: float = 30.0) -> None:
+    """Poll ``/metrics`` until the stories stage has taken every emitted event and reported its table."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = worker.metrics_text()
+        emitted = metric_sum(text, "newsevents_events_emitted_total")
+        taken = metric_sum(text, "newsevents_story_mentions_total") + metric_sum(
+            text, "newsevents_story_duplicate_events_total"
+        )
+        if emitted and taken == emitted and "newsevents_table_entries{" in text:
+            return
+        if time.monotonic() > deadline:
+            message = f"the stories stage took {taken:.0f} of {emitted:.0f} events within {timeout:.0f} s"
+            raise AssertionError(message)
+        time.sleep(0.5)
+
+
 @pytest.fixture(scope="module")
 def fed(broker_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fed]:
     """One worker that has processed the test articles and committed their offsets."""
@@ -172,6 +189,7 @@ def fed(broker_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[F
         worker = start()
         records = feed(settings)
         wait_for_markers(settings, records, timeout=60)
+        wait_until_aggregated(worker)
         yield Fed(settings, worker, wait_until_committed(worker, settings, records))
 
 
@@ -212,6 +230,9 @@ def test_domain_metrics_count_what_the_worker_did(fed: Fed) -> None:
     assert m.value("newsevents_batch_size_sum") == 4
     assert m.value("newsevents_model_load_seconds") > 0
     assert m.value("newsevents_assigned_partitions") == fed.settings.partitions
+    assert m.value("newsevents_story_mentions_total") == m.value("newsevents_events_emitted_total")
+    assert m.value("newsevents_stories_total", change="created") >= 1
+    assert m.value("newsevents_dyad_aggregated_events_total", source_country="RUS", target_country="UKR") >= 1
     [(build, _)] = m.samples["newsevents_build_info"]
     assert build["version"] and build["model"]
 

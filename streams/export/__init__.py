@@ -1,0 +1,1 @@
+"""Exports of the stateful stage's topics to other formats."""
