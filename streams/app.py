@@ -93,7 +93,11 @@ def create_app(settings: Settings, extractor: Extractor, registry: CollectorRegi
         app.on_partitions_revoked.connect(agent.close_revoked_producers)
     if settings.embedded_broker:
         app.timer(interval=5.0)(agent.rewind_past_log_end)
-    if settings.stories:
+    if settings.stories and exactly_once:
+        # Measured on the Kafka tier: with it, the exactly-once kill test left articles without committed
+        # markers (2 runs of 2); and Faust's offset commits, which it relies on, are off in this mode.
+        log.warning("the stories stage does not run with exactly_once yet: stories and dyads are not produced")
+    elif settings.stories:
         stories = StoriesAgent(app, settings, StoryMetrics(registry), FATAL_EXIT_CODE)
         app.agent(stories.events, name="aggregate_stories")(stories.run)
         app.timer(interval=5.0)(stories.report_sizes)
