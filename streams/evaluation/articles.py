@@ -29,7 +29,6 @@ __all__ = [
     "Match",
     "articles_for",
     "evaluate_articles",
-    "fits_any",
     "load_article_gold",
     "match_article",
     "read_rows",
@@ -158,11 +157,6 @@ def _fits(g: GoldEvent, e: Event, with_target: bool) -> bool:
     src = e.source.country if e.source else None
     tgt = e.target.country if e.target else None
     return e.plover_type == g.type and src == g.source and (not with_target or not g.has_target or tgt == g.target)
-
-
-def fits_any(gold: Iterable[GoldEvent], event: Event) -> bool:
-    """Whether a coded event fits any gold event of its article, optional ones included."""
-    return any(_fits(g, event, with_target=True) for g in gold)
 
 
 def _max_matching(gold: list[GoldEvent], events: list[Event], with_target: bool) -> dict[int, int]:
