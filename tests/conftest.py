@@ -52,7 +52,8 @@ def isolated_settings(broker_url: str, *, embedded_broker: bool = True, **overri
         app_id=f"test-{suffix}",
         topic_prefix=f"t{suffix}.",
         embedded_broker=embedded_broker,
-        **{"partitions": 4, **overrides},
+        # The stories stage runs in the embedded-broker tests; it is off by default and in the Kafka tier.
+        **{"partitions": 4, "stories": embedded_broker, **overrides},
     )
     asyncio.run(ensure_topics(settings))
     return settings
@@ -75,6 +76,7 @@ def settings_env(settings: Settings) -> dict[str, str]:
         "NEWSEVENTS_PROCESSING_GUARANTEE": settings.processing_guarantee,
         "NEWSEVENTS_EMBEDDED_BROKER": str(settings.embedded_broker),
         "NEWSEVENTS_METADATA_MAX_AGE": str(settings.metadata_max_age),
+        "NEWSEVENTS_STORIES": str(settings.stories),
     }
 
 

@@ -56,7 +56,11 @@ def command(broker: str | None, seeds: Path, timeout: float) -> None:
         asyncio.run(ensure_topics(settings))
         log_path = Path(settings.data_dir) / "demo-worker.log"
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        env = {"NEWSEVENTS_APP_ID": settings.app_id, "NEWSEVENTS_EMBEDDED_BROKER": str(settings.embedded_broker)}
+        env = {
+            "NEWSEVENTS_APP_ID": settings.app_id,
+            "NEWSEVENTS_EMBEDDED_BROKER": str(settings.embedded_broker),
+            "NEWSEVENTS_STORIES": "true",  # the demo shows stories and dyads too
+        }
         worker = WorkerProcess(settings.broker, env=env, log_path=log_path)
         stack.enter_context(worker)
         console.print(f"worker started (log: {log_path}); loading the model and joining the group ...")

@@ -17,7 +17,12 @@ pytestmark = pytest.mark.integration
 def fresh_settings(broker_url: str, partitions: int) -> Settings:
     suffix = uuid.uuid4().hex[:8]
     return Settings(
-        _env_file=None, broker=broker_url, app_id=f"a{suffix}", topic_prefix=f"t{suffix}.", partitions=partitions
+        _env_file=None,
+        broker=broker_url,
+        app_id=f"a{suffix}",
+        topic_prefix=f"t{suffix}.",
+        partitions=partitions,
+        stories=True,
     )
 
 
