@@ -126,7 +126,6 @@ class ExtractEventsAgent:
             if settings.processing_guarantee == "exactly_once"
             else None
         )
-        self.model_loaded = False
         self.consuming = False
 
     def _topic(self, name: str) -> faust.TopicT:
@@ -146,7 +145,7 @@ class ExtractEventsAgent:
         processor = BatchProcessor(extractor, self.settings)
         self.metrics.model_load_seconds.set(extractor.load_seconds)
         self.metrics.build_info.info({"version": version("newsevents"), "model": extractor.model_name})
-        self.model_loaded = self.consuming = True
+        self.consuming = True
         try:
             async for batch in stream.take_events(self.settings.batch_size, within=self.settings.batch_timeout):
                 try:
@@ -160,12 +159,9 @@ class ExtractEventsAgent:
             await self.transactions.close_all()
 
     def readiness(self) -> dict[str, object]:
-        """Ready means: the model is loaded and the agent is consuming (its stream loop runs)."""
-        return {
-            "ready": self.model_loaded and self.consuming,
-            "model_loaded": self.model_loaded,
-            "consuming": self.consuming,
-        }
+        """Ready means: the agent is consuming (its stream loop runs); the model was loaded before the app
+        was built, so ``model_loaded`` is true whenever this answers."""
+        return {"ready": self.consuming, "model_loaded": True, "consuming": self.consuming}
 
     async def close_revoked_producers(self, app: faust.App, revoked: set[TopicPartition], **_: object) -> None:
         """Drop the transactional producers of partitions this worker no longer owns."""
