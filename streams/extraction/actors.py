@@ -223,6 +223,15 @@ def _honoured(lowers: list[str]) -> set[str]:
     return out
 
 
+def _after_honorific(lowers: list[str]) -> set[str]:
+    """Lower-case single-word surnames written right after an honorific ("Mr Cable", not "Mr Kilroy-Silk")."""
+    return {
+        lowers[i + 1]
+        for i, low in enumerate(lowers[:-1])
+        if low.rstrip(".") in _HONORIFICS and (i + 2 >= len(lowers) or lowers[i + 2] != "-")
+    }
+
+
 @dataclass
 class DocActors:
     """Actor resolution over one parsed document; caches per phrase head."""
@@ -292,7 +301,9 @@ class DocActors:
                 surnames.add(ent[-1].lower_)
         # Surnames the article gives an honorific: public figures, in the style of news reports ("Mr Fallon").
         self.addressed = _honoured(self.lowers)
-        # Later bare surnames the tagger missed or mislabelled ("Diaz-Canel praised ...").
+        # Later bare surnames the tagger missed or mislabelled ("Diaz-Canel praised ..."), and any proper noun written
+        # after an honorific ("Mr Cable also accused ...").
+        surnames |= _after_honorific(self.lowers)
         for i in (i for i, low in enumerate(self.lowers) if low in surnames and i not in covered):
             if doc[i].pos_ == "PROPN":
                 self.mentions.append(Mention(i, i + 1, _Entry("person", doc[i].text)))

@@ -57,7 +57,7 @@ def _logit(p: float) -> float:
 class Evidence:
     """What supports one coded event."""
 
-    trigger_id: str  # the lexicon entry that matched (or a rule's id)
+    trigger_id: str  # prior_key: the lexicon entry that matched (or a rule's id) and the type it was coded as
     signals: ParseSignals  # how the parse found the trigger and its actors
     placement: Placement  # where the event sits in its article
     source_political: bool  # the source is a state, a grouping or a political sector (not a firm, a citizen)

@@ -402,7 +402,8 @@ class SentenceCoder:
             # "the Iraq war", "the Berlin blockade": a proper-noun compound of a violent act is where it is done.
             targets = [c for c in own if c.dep_ == "compound" and c.pos_ == "PROPN"] + targets
             own = [c for c in own if not (c.dep_ == "compound" and c.pos_ == "PROPN")]
-        sources = own + _pobjs(tok, frozenset({"by"}))
+        # "criticism from environmental groups", "calls from MPs": who voices it.
+        sources = own + _pobjs(tok, frozenset({"by", "from"} if quad_class(entry_cameo) in (1, 3) else {"by"}))
         head = tok.head
         if tok.dep_ == "pobj" and head.lower_ in ("in", "into", "for") and head.head.pos_ == "VERB":
             head = head.head  # "engaged in looting", "gathered for a rally"

@@ -18,9 +18,10 @@ from streams.extraction.actors import DocActors, Gazetteer
 from streams.extraction.confidence import ConfidenceModel, Evidence, Placement
 from streams.extraction.context import CityTable, DateResolver, LocationResolver
 from streams.extraction.events import CodedEvent, SentenceCoder, actor_key
+from streams.extraction.headline import HEADLINE_PIPE
 from streams.extraction.lexicons import load_lexicons, quad_class
 from streams.extraction.pos import PosLookup
-from streams.extraction.trigger_priors import TriggerPriors
+from streams.extraction.trigger_priors import TriggerPriors, prior_key
 from streams.extraction.triggers import TriggerIndex
 from streams.extraction.vocab import GROUPINGS, POLITICAL_SECTORS
 
@@ -124,6 +125,7 @@ class Extractor:
         self.config = config
         self.model_name = resolve_model_name(config.model)
         self.nlp = spacy.load(self.model_name, exclude=list(_UNUSED_PIPES), disable=[_LOOKUP_PIPE])
+        self.nlp.add_pipe(HEADLINE_PIPE, before="parser")
         self._pos = PosLookup(self.nlp.vocab, self.nlp.get_pipe(_LOOKUP_PIPE).patterns)
         lex = load_lexicons()
         self._cameo = lex.cameo
@@ -218,7 +220,7 @@ class Extractor:
                     loc = article_loc
                 event = self._event(article, s_idx, sent.text, ev, day, loc, extracted_at)
                 if _admissible(event):
-                    trigger = ev.match.entry.id
+                    trigger = prior_key(ev.match.entry.id, event.plover_type)
                     placement = _placement(event, ev, sent.start_char, article.body, day)
                     political = _political(event.source)
                     evidence = Evidence(trigger, ev.signals, placement, political, self._priors(trigger))

@@ -57,22 +57,31 @@ def load_synthetic(path: Path = _SYNTHETIC) -> list[tuple[str, set[str]]]:
     return [(r["text"], set(r["types"])) for r in rows]
 
 
+def _labelled_sentence(record: dict[str, Any], event: Event) -> tuple[str | None, list[dict[str, Any]]]:
+    """The labelled sentence holding the event's trigger (labels carry their sentence's character span, so they
+    do not depend on how the parser splits the text): its key and its events; (None, []) when unlabelled."""
+    for key, sentence in record["sentences"].items():
+        start, end = sentence["span"]
+        if start <= event.trigger.start < end:
+            return key, sentence["events"]
+    return None, []
+
+
 def _type_outcomes(record: dict[str, Any], candidates: list[tuple[Event, Evidence]]) -> list[tuple[str, bool]]:
-    """(trigger id, right) of each candidate: right when its sentence is labelled with its type (optional too)."""
-    sentences = record["sentences"]
+    """(prior key, right) of each candidate: right when its sentence is labelled with its type (optional too)."""
     return [
-        (evidence.trigger_id, event.plover_type in {e["type"] for e in sentences.get(str(event.sentence_index), [])})
+        (evidence.trigger_id, event.plover_type in {e["type"] for e in _labelled_sentence(record, event)[1]})
         for event, evidence in candidates
     ]
 
 
 def fits_label(record: dict[str, Any], event: Event) -> bool:
     """The event's sentence is labelled with its type, source country and target country (any, when unlabelled)."""
-    return _label_of(record, event, set()) is not None
+    return _label_of(_labelled_sentence(record, event)[1], event, set()) is not None
 
 
-def _label_of(record: dict[str, Any], event: Event, taken: set[int]) -> tuple[int, dict[str, Any]] | None:
-    for n, label in enumerate(record["sentences"].get(str(event.sentence_index), [])):
+def _label_of(labels: list[dict[str, Any]], event: Event, taken: set[int]) -> tuple[int, dict[str, Any]] | None:
+    for n, label in enumerate(labels):
         source, target = label["source"] or {}, label.get("target") or {}
         if n in taken or label["type"] != event.plover_type:
             continue
@@ -86,17 +95,18 @@ def _label_of(record: dict[str, Any], event: Event, taken: set[int]) -> tuple[in
 def labelled_counts(record: dict[str, Any], events: list[Event]) -> tuple[int, int, int]:
     """(right, wrong, required labels) of an article's emitted events, each label matched once: a right event fits
     an unmatched label of its sentence; one fitting only optional labels counts neither way."""
-    taken: dict[int, set[int]] = {}
+    taken: dict[str | None, set[int]] = {}
     right = wrong = 0
     for event in events:
-        sentence_taken = taken.setdefault(event.sentence_index, set())
-        found = _label_of(record, event, sentence_taken)
+        key, labels = _labelled_sentence(record, event)
+        sentence_taken = taken.setdefault(key, set())
+        found = _label_of(labels, event, sentence_taken)
         if found is None:
             wrong += 1
             continue
         sentence_taken.add(found[0])
         right += not found[1]["optional"]
-    required = sum(not label["optional"] for labels in record["sentences"].values() for label in labels)
+    required = sum(not label["optional"] for s in record["sentences"].values() for label in s["events"])
     return right, wrong, required
 
 

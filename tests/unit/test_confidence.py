@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streams.extraction.confidence import ConfidenceModel, Evidence, Placement
 from streams.extraction.events import ParseSignals
-from streams.extraction.trigger_priors import TriggerPriors
+from streams.extraction.trigger_priors import TriggerPriors, prior_key
 
 _PARSE = ParseSignals(
     noun=False,
@@ -53,11 +53,16 @@ def test_an_articles_most_confident_event_has_its_own_threshold() -> None:
     assert not model.emits(0.1, best=0.1)
 
 
-def test_priors_pull_rare_triggers_towards_the_overall_rate(tmp_path: Path) -> None:
-    outcomes = [("often_right", True)] * 40 + [("often_wrong", False)] * 40 + [("once_wrong", False)]
+def test_priors_pull_rare_triggers_towards_their_types_rate(tmp_path: Path) -> None:
+    right, wrong, rare = prior_key("verb:sign", "AGREE"), prior_key("verb:help", "AID"), prior_key("verb:aid", "AID")
+    outcomes = [(right, True)] * 40 + [(wrong, False)] * 40 + [(rare, False)]
     priors = TriggerPriors.fit(outcomes)
-    assert priors("often_right") > 0.9 and priors("often_wrong") < 0.1
-    assert priors("often_wrong") < priors("once_wrong") < priors.default == priors("never_seen")
+    assert priors(right) > 0.9 and priors(wrong) < 0.1
+    # A rare pair sits between its type's low rate and the overall rate; an unseen pair takes its type's rate.
+    aid = priors(prior_key("verb:give", "AID"))
+    assert priors(wrong) < priors(rare) < priors.default
+    assert aid < priors.default < priors(prior_key("verb:agree", "AGREE"))
+    assert priors(prior_key("verb:march", "PROTEST")) == priors.default  # a type never seen
     path = tmp_path / "priors.json"
     priors.dump(path, note="test")
     assert TriggerPriors.load(path) == priors
