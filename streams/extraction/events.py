@@ -38,6 +38,8 @@ _NOT_EVENT_ENTS = frozenset(
 #: the source's own country. "withdrew from Iraq" and "moved into Iraq" still name one.
 _WHERE = LOCATIVE - {"from", "into"}
 _PLACE_KINDS = frozenset({"country", "capital", "seat", "place"})
+#: Sectors that act for a state: a warning that one of them will act is the state's threat.
+_STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "SPY"})
 #: "A scathing attack on X" is criticism (CAMEO 111), not force.
 _CRITICIZE = "111"
 
@@ -349,6 +351,11 @@ class SentenceCoder:
         tgt_heads = [h for h in tgt_heads if (scene := _scene_country(h, actors)) is None or scene not in src_countries]
         targets: list[Actor | None] = [actors.localize(a, tok) for a in _actors(tgt_heads, actors, avoid)]
         parsed = bool(targets)
+        warning = entry.lemma in self._mod.warning_verbs and cameo == entry.cameo
+        if warning and not self._own_threat(tok, sources, actors):
+            if not parsed:
+                return []  # "warned there was a real risk"
+            cameo = _CRITICIZE  # "warned Labour and the Tories they were pandering to prejudice"
         if not targets and entry.pos == "verb":
             fallback = _clause_actor(tok, actors, avoid, src_countries)
             if fallback is not None:
@@ -391,6 +398,32 @@ class SentenceCoder:
                 source, target = _share_country(source, target), _share_country(target, source)
             out.append(CodedEvent(m, cameo, source, target, signals, when))
         return out
+
+    def _own_threat(self, warn: Token, sources: list[Actor | None], actors: DocActors) -> bool:
+        """A warning that the warner's own side will act: "warned it would retaliate", "warned that police will
+        not tolerate rallies", "warned of strikes"."""
+        if any(t.lower_ in self._mod.threat_objects for t in warn.subtree):
+            return True
+        own = {(s.country, s.name) for s in sources if s is not None}
+        states = {s.country for s in sources if s is not None and s.sector in _STATE_SECTORS}
+        addressed = any(c.dep_ in ("dobj", "dative") for c in warn.children)
+        for clause in (c for c in warn.children if c.dep_ == "ccomp"):
+            for subj in (c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")):
+                if subj.lower_ in ("we", "i"):
+                    return True
+                if addressed and subj.lower_ in PRONOUNS:
+                    # "warned Georgia it would respond": the warner's act to come; "warned Labour they were
+                    # pandering": the addressee's.
+                    if any(c.dep_ == "aux" and c.lower_ in self._mod.future_modals for c in clause.children):
+                        return True
+                    continue
+                actor = actors.resolve(subj)
+                if actor is None:
+                    continue
+                state_side = actor.country in states or (states and actor.country is None)
+                if (actor.country, actor.name) in own or (state_side and actor.sector in _STATE_SECTORS):
+                    return True
+        return False
 
     @staticmethod
     def _noun_roles(tok: Token, entry_cameo: str, mod: Modality) -> tuple[list[Token], list[Token]]:

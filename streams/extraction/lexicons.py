@@ -149,6 +149,11 @@ class Modality:
     verbal_force_verbs: frozenset[str] = frozenset()
     #: What is attacked only with words: "attacked the plans", "launched an attack on the Budget".
     verbal_targets: frozenset[str] = frozenset()
+    #: Verbs that threaten only when the warner's own side is to act ("warned it would retaliate"); a warning
+    #: addressed to or about someone else is criticism, one about a risk no event.
+    warning_verbs: frozenset[str] = frozenset()
+    #: Words of a warning that name the warner's own action ("warned of strikes").
+    threat_objects: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

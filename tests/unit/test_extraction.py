@@ -468,3 +468,34 @@ def test_force_against_plans_is_criticism(extractor: Extractor) -> None:
 def test_idle_objects_of_force_verbs(extractor: Extractor) -> None:
     text = "British Labour policies struck a chord with voters. The British firm hit the headlines in May."
     assert not code(extractor, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia warned Georgia that it would respond to any attack.", ("RUS", "THREATEN", "GEO")),
+        ("Egypt's interior minister warned that police will no longer tolerate rallies.", ("EGY", "THREATEN", "EGY")),
+        ("Kenya warned Uganda that its troops were violating the border.", ("KEN", "ACCUSE", "UGA")),
+    ],
+)
+def test_a_warning_threatens_only_when_the_warners_side_is_to_act(
+    extractor: Extractor, text: str, expected: tuple[str, str, str]
+) -> None:
+    assert expected in triples(code(extractor, text))
+
+
+def test_a_warning_about_a_risk_is_no_event(extractor: Extractor) -> None:
+    assert not code(extractor, "The Kenyan minister warned there was a real risk of floods.")
+
+
+def test_a_verbal_event_noun_takes_its_from_phrase_as_source(extractor: Extractor) -> None:
+    assert ("UGA", "ACCUSE", "KEN") in triples(code(extractor, "Kenya faced criticism from Uganda over the border."))
+
+
+def test_a_proper_noun_after_an_honorific_is_a_person(extractor: Extractor) -> None:
+    text = (
+        "Labour and the Conservatives clashed over the Budget in Parliament on Tuesday. Vincent Cable, for the "
+        "Liberal Democrats, spoke first. Mr Cable also accused the chancellor of ducking tough choices."
+    )
+    accused = [e for e in code(extractor, text) if e.plover_type == "ACCUSE" and e.trigger.text == "accused"]
+    assert accused and accused[0].source is not None and accused[0].source.text == "Cable"
