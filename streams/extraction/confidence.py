@@ -1,4 +1,5 @@
-"""Event confidence: a logistic model over the evidence for a coded event, fitted on the real-news dev split.
+"""Event confidence: a logistic model over the evidence for a coded event, fitted on the labelled training articles
+and the one-sentence gold.
 
 ``lexicons/confidence.json`` holds the coefficients and the emission threshold, written by
 ``python -m streams.evaluation.calibrate`` (docs/coder.md). An article's events at or above ``min_confidence`` are
@@ -29,7 +30,7 @@ CONFIDENCE_FILE = Path(str(resources.files("streams.extraction").joinpath("lexic
 class Placement:
     """Where a coded event sits in its article."""
 
-    lead: bool  # in the headline-and-lead sentence
+    lead: bool  # in the first sentence (the headline, when the text opens with one)
     quoted: bool  # the trigger is inside a quotation
     past: bool  # dated more than a month before publication (background)
     modifier: bool  # the trigger only modifies a noun ("raped women", "projects targeted by ...")

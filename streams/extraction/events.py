@@ -38,6 +38,8 @@ _NOT_EVENT_ENTS = frozenset(
 #: the source's own country. "withdrew from Iraq" and "moved into Iraq" still name one.
 _WHERE = LOCATIVE - {"from", "into"}
 _PLACE_KINDS = frozenset({"country", "capital", "seat", "place"})
+#: Types whose acts need not be done to anyone: promises, resignations, protests, mobilisation.
+_UNDIRECTED = frozenset({"AGREE", "RETREAT", "PROTEST", "MOBILIZE"})
 #: Sectors that act for a state: a warning that one of them will act is the state's threat.
 _STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "SPY"})
 #: "A scathing attack on X" is criticism (CAMEO 111), not force.
@@ -57,6 +59,7 @@ class ParseSignals:
     source_missing: bool  # no source (a passive act of force with a named victim)
     target_parsed: bool  # the target is an object or complement of the trigger
     target_guessed: bool  # the target is another actor of the clause, or implied
+    untargeted_act: bool  # no target, for an act done to someone (any type but AGREE, RETREAT, PROTEST, MOBILIZE)
 
     def vector(self) -> tuple[float, ...]:
         return tuple(float(getattr(self, f.name)) for f in fields(self))
@@ -331,9 +334,13 @@ class SentenceCoder:
             # "Norway is opposed to the proposed mediation": an adjectival passive with an active meaning.
             src_heads, direct = [c for c in tok.children if c.dep_ == "nsubjpass"] or _subjects(tok)[0], True
             tgt_heads = _objects(tok, m.obj)
-        elif any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (tok.dep_ == "acl" and tok.tag_ == "VBN"):
+        elif any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children) or (
+            tok.dep_ in ("acl", "amod") and tok.tag_ == "VBN"
+        ):
+            # A participle on its noun ("the raped women", "projects targeted by the agency"): done to the noun.
             src_heads, direct = _agent(tok), True
-            tgt_heads = [c for c in tok.children if c.dep_ == "nsubjpass"] or ([tok.head] if tok.dep_ == "acl" else [])
+            modified = [tok.head] if tok.dep_ in ("acl", "amod") else []
+            tgt_heads = [c for c in tok.children if c.dep_ == "nsubjpass"] or modified
             tgt_heads += _objects(tok, m.obj)
             sourceless_ok = True
         else:
@@ -388,6 +395,7 @@ class SentenceCoder:
             source_missing=sources == [None],
             target_parsed=parsed,
             target_guessed=not parsed and any(t is not None for t in targets),
+            untargeted_act=targets == [None] and self._cameo[cameo].plover not in _UNDIRECTED,
         )
         when = _date_for(tok, dates)
         out = []
@@ -490,6 +498,7 @@ class SentenceCoder:
             source_missing=False,
             target_parsed=True,
             target_guessed=False,
+            untargeted_act=False,
         )
         when = _date_for(carrier, dates)
         return [

@@ -19,6 +19,7 @@ _PARSE = ParseSignals(
     source_missing=False,
     target_parsed=True,
     target_guessed=False,
+    untargeted_act=False,
 )
 _LEAD = Placement(lead=True, quoted=False, past=False, modifier=False, foreign_target=False)
 _WIDTH = len(Evidence("t", _PARSE, _LEAD, True, 0.5).vector())
