@@ -88,6 +88,21 @@ def _act_complement(tok: Token) -> bool:
     return any(c.dep_ in ("dobj", "xcomp", "prep", "dative") for c in tok.children)
 
 
+def _asks_to_act(tok: Token) -> bool:
+    """Someone asked to do something: an object and a to-infinitive ("told the BBC to act"), or an infinitive clause
+    with its own subject ("wants the richer countries to do more")."""
+
+    def infinitive(c: Token) -> bool:
+        return any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+
+    addressed = any(c.dep_ in ("dobj", "dative") for c in tok.children)
+    return any(
+        (c.dep_ == "xcomp" and addressed and infinitive(c))
+        or (c.dep_ == "ccomp" and infinitive(c) and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children))
+        for c in tok.children
+    )
+
+
 def _nested(m: TriggerMatch, matched: dict[int, TriggerMatch]) -> bool:
     cur = m.token
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children):
@@ -205,9 +220,12 @@ class SentenceCoder:
             m = self._index.match(tok)
             if m is None or self._idle(m):
                 continue
-            if not (m.entry.lemma in self._mod.complement_verbs and not _act_complement(tok)):
-                matched[tok.i] = m
-                consumed.update(t.i for t in m.tokens)
+            if m.entry.lemma in self._mod.complement_verbs and not _act_complement(tok):
+                continue
+            if m.entry.lemma in self._mod.infinitive_verbs and not _asks_to_act(tok):
+                continue
+            matched[tok.i] = m
+            consumed.update(t.i for t in m.tokens)
         if not matched and not musts:
             return []
         hypo = self.hypothetical_scopes(sent, lowers)

@@ -145,6 +145,9 @@ class Modality:
     #: Speech-act verbs that are an act only with an object, infinitive or preposition ("agreed to", "asked for",
     #: "spoke to"), not with a reported clause or nothing ("asked whether the Treasury had ...", "CENTR agrees.").
     complement_verbs: frozenset[str] = frozenset()
+    #: Verbs coded only when they ask someone to act: "told the government not to compromise", "wants the richer
+    #: countries to do more", "challenged the Tories to publish" (not "told MPs that ...", "wants to stay").
+    infinitive_verbs: frozenset[str] = frozenset()
     #: Verbs of force that are criticism when a politician does them ("the Tory leader attacked the Budget").
     verbal_force_verbs: frozenset[str] = frozenset()
     #: What is attacked only with words: "attacked the plans", "launched an attack on the Budget".

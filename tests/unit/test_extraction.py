@@ -499,3 +499,20 @@ def test_a_proper_noun_after_an_honorific_is_a_person(extractor: Extractor) -> N
     )
     accused = [e for e in code(extractor, text) if e.plover_type == "ACCUSE" and e.trigger.text == "accused"]
     assert accused and accused[0].source is not None and accused[0].source.text == "Cable"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Kenyan government told Uganda not to move troops.", {("KEN", "REQUEST", "UGA")}),
+        ("Kenya wants Uganda to do more.", {("KEN", "REQUEST", "UGA")}),
+        ("Kenya challenged Uganda to publish the report.", {("KEN", "REQUEST", "UGA")}),
+        ("Kenya wants to meet Uganda.", set()),  # its own wish
+        ("Kenya told Uganda that the plan was sound.", set()),  # a statement
+    ],
+)
+def test_telling_wanting_or_challenging_someone_to_act_is_a_request(
+    extractor: Extractor, text: str, expected: set[tuple[str, str, str]]
+) -> None:
+    requests = {t for t in triples(code(extractor, text)) if t[1] == "REQUEST"}
+    assert requests == expected
