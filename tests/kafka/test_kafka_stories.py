@@ -1,4 +1,4 @@
-"""The stories table on Apache Kafka with the rocksdb store: a worker SIGKILLed mid-stream, its successor restores."""
+"""The stories table on Apache Kafka with the rocksdb store: a worker SIGKILLed mid-stream, a successor restores."""
 
 from __future__ import annotations
 
@@ -25,25 +25,26 @@ StartWorkers = Callable[[Settings], Callable[..., WorkerProcess]]
 
 
 @pytest.fixture
-def rocksdb_env(tmp_path: Path) -> dict[str, str]:
-    """The rocksdb store in a data directory that outlives the worker; missing rocksdict fails under CI."""
+def rocksdb_env(tmp_path: Path) -> Callable[[str], dict[str, str]]:
+    """``env(name)``: the rocksdb store in data directory ``name``; missing rocksdict fails under CI."""
     if importlib.util.find_spec("rocksdict") is None:
         if os.environ.get("CI"):
             pytest.fail("rocksdict is missing: pip install -c requirements.lock '.[rocksdb]'")
         pytest.skip("rocksdict not installed (the rocksdb extra); CI runs this test")
-    return {"NEWSEVENTS_STORE": "rocksdb://", "NEWSEVENTS_DATA_DIR": str(tmp_path / "state")}
+    return lambda name: {"NEWSEVENTS_STORE": "rocksdb://", "NEWSEVENTS_DATA_DIR": str(tmp_path / name)}
 
 
-def test_sigkill_with_rocksdb_restores_the_table_and_counts_equal_a_clean_run(
-    kafka_cluster: KafkaCluster, kafka_workers: StartWorkers, rocksdb_env: dict[str, str]
+def test_sigkill_with_rocksdb_restores_the_table_from_its_changelog(
+    kafka_cluster: KafkaCluster, kafka_workers: StartWorkers, rocksdb_env: Callable[[str], dict[str, str]]
 ) -> None:
-    """150 articles of five happenings; SIGKILL the worker once it has aggregated 40 events, start another on
-    the same data directory: it reads the changelog past its local state and every story counts as in a clean run.
+    """150 articles of five happenings; SIGKILL the worker once it has aggregated 40 events and start another
+    with an empty data directory (a rescheduled pod): it restores the table from the changelog into rocksdb, and
+    every story counts as in a clean run.
     """
     settings = kafka_settings(kafka_cluster)
     start = kafka_workers(settings)
     articles = stream_articles(150)
-    worker = start(**rocksdb_env)
+    worker = start(**rocksdb_env("killed"))
     publish_articles(settings, articles)
     wait_until(
         lambda: metric_sum(worker.metrics_text(), "newsevents_story_mentions_total") >= 40,
@@ -52,7 +53,8 @@ def test_sigkill_with_rocksdb_restores_the_table_and_counts_equal_a_clean_run(
         interval=0.2,
     )
     worker.signal(signal.SIGKILL)
-    successor = start(**rocksdb_env)
+    successor_env = rocksdb_env("successor")
+    successor = start(**successor_env)
     wait_for_markers(settings, len(articles), timeout=120)
     found = wait_for_stories(settings, timeout=90)
 
@@ -66,5 +68,5 @@ def test_sigkill_with_rocksdb_restores_the_table_and_counts_equal_a_clean_run(
         clean_mentions=sum(m for m, _, _ in reference.values()),
         duplicates_after_restart=int(metric_sum(successor.metrics_text(), DUPLICATES)),
     )
-    assert any(Path(rocksdb_env["NEWSEVENTS_DATA_DIR"]).rglob("*.db")), "the table was not kept in rocksdb"
+    assert any(Path(successor_env["NEWSEVENTS_DATA_DIR"]).rglob("aggregates-*.db")), "no rocksdb table restored"
     assert counts(found) == reference
