@@ -11,7 +11,7 @@ if the partition is sought back, which Faust does to the committed offset when a
    Faust drops them as not active. Measured on the Kafka tier (stories on, a worker logging what each fetch
    returned): 13 records of a new ``articles`` partition fetched 6 ms before "Worker ready" while it was
    paused, none ever processed (docs/stories.md). Here the fetch gets a copy of the set, and none is made for
-   an empty one. Only a table makes the consumer fetch while the stream partitions are paused.
+   an empty one. Without a table Faust fetches nothing while the stream partitions are paused.
 2. **Records read while recovery completes are cleared.** ``Recovery.on_recovery_completed`` resumes the
    stream partitions while the consumer is already fetching (recovery resumed it for the changelogs), then
    seeks them to their committed offsets, then resumes flow control again, which empties every stream queue:
