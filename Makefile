@@ -14,7 +14,7 @@ help: ## list the targets
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,rocksdb]'
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv with the pinned dependencies (requirements.lock)

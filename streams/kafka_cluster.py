@@ -200,7 +200,7 @@ class KafkaCluster:
             message = f"a cluster has 1 or 3 nodes, not {size}"
             raise ValueError(message)
         self.directory = directory
-        self.cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        self.cluster_id = _cluster_id()
         specs = [NodeSpec(i, free_port(), free_port()) for i in range(1, size + 1)]
         self.nodes = [KafkaNode(spec, specs, directory / f"node-{spec.node_id}", heap) for spec in specs]
 
@@ -310,6 +310,15 @@ class KafkaCluster:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def _cluster_id() -> str:
+    """A random cluster id in Kafka's form (URL-safe base64 of 16 bytes); like Kafka's own ``Uuid.randomUuid``
+    it never starts with ``-``, which the storage tool's argument parser would take for an option."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def _is_node_process(pid: int | None, config: str | None = None) -> bool:

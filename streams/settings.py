@@ -95,9 +95,8 @@ class Settings(BaseSettings):
         "for a position past the log end, which only Tansu needs (docs/guarantees.md).",
     )
     stories: bool = Field(
-        default=False,
-        description="NEWSEVENTS_STORIES: run the stateful stage (stories, story.mentions, dyads.15m, dyads.1d); "
-        "off by default: on Apache Kafka its workers stalled after rebalances (docs/stories.md).",
+        default=True,
+        description="NEWSEVENTS_STORIES: run the stateful stage (stories, story.mentions, dyads.15m, dyads.1d).",
     )
     story_quiet_days: float = Field(
         default=7.0,

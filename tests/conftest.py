@@ -52,8 +52,7 @@ def isolated_settings(broker_url: str, *, embedded_broker: bool = True, **overri
         app_id=f"test-{suffix}",
         topic_prefix=f"t{suffix}.",
         embedded_broker=embedded_broker,
-        # The stories stage runs in the embedded-broker tests; it is off by default and in the Kafka tier.
-        **{"partitions": 4, "stories": embedded_broker, **overrides},
+        **{"partitions": 4, **overrides},
     )
     asyncio.run(ensure_topics(settings))
     return settings

@@ -114,7 +114,7 @@ def in_worker(count: int, per_day: int) -> list[float]:
     with EmbeddedBroker() as broker:
         settings = Settings(_env_file=None, broker=broker.url, app_id="stories-memory", partitions=_PARTITIONS)
         asyncio.run(ensure_topics(settings))
-        env = {"NEWSEVENTS_APP_ID": settings.app_id, "NEWSEVENTS_STORIES": "true"}
+        env = {"NEWSEVENTS_APP_ID": settings.app_id}
         with WorkerProcess(broker.url, env=env) as worker:
             worker.wait_ready()
             assert worker.process is not None

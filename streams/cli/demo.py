@@ -59,7 +59,6 @@ def command(broker: str | None, seeds: Path, timeout: float) -> None:
         env = {
             "NEWSEVENTS_APP_ID": settings.app_id,
             "NEWSEVENTS_EMBEDDED_BROKER": str(settings.embedded_broker),
-            "NEWSEVENTS_STORIES": "true",  # the demo shows stories and dyads too
         }
         worker = WorkerProcess(settings.broker, env=env, log_path=log_path)
         stack.enter_context(worker)

@@ -231,7 +231,23 @@ def stream_articles(n: int) -> list[Article]:
 
 
 def counts(found: dict[str, Story]) -> dict[str, tuple[int, int, int]]:
+    """(mentions, articles, sources) of each story."""
     return {sid: (s.num_mentions, s.num_articles, s.num_sources) for sid, s in found.items()}
+
+
+def clean_counts(articles: list[Article], extractor: Extractor) -> dict[str, tuple[int, int, int]]:
+    """``counts`` of a clean in-process run: the articles' events through one ``Aggregator``, in order."""
+    clean = Aggregator({})
+    now = dt.datetime.now(dt.UTC)
+    for extraction in extractor.extract_many(articles, now):
+        for event in extraction.events:
+            clean.apply(0, event, event.published_at or now, now)
+    return {
+        story["id"]: (story["mentions"], story["articles"], story["num_sources"])
+        for key, value in clean.store.items()
+        if "|story|" in key
+        for story in value["stories"]
+    }
 
 
 def test_sigkill_mid_stream_restores_the_table_and_counts_equal_a_clean_run(
@@ -249,17 +265,7 @@ def test_sigkill_mid_stream_restores_the_table_and_counts_equal_a_clean_run(
     wait_for_markers(settings, len(articles), timeout=120)
     found = wait_for_stories(settings, timeout=90)
 
-    clean = Aggregator({})
-    now = dt.datetime.now(dt.UTC)
-    for extraction in Extractor(ExtractionConfig()).extract_many(articles, now):
-        for event in extraction.events:
-            clean.apply(0, event, event.published_at or now, now)
-    reference = {
-        story["id"]: (story["mentions"], story["articles"], story["num_sources"])
-        for key, value in clean.store.items()
-        if "|story|" in key
-        for story in value["stories"]
-    }
+    reference = clean_counts(articles, Extractor(ExtractionConfig()))
     mentions = sum(s.num_mentions for s in found.values())
     print(f"\nSTORIES sigkill: articles={len(articles)} stories={len(found)} mentions={mentions}", end=" ")
     print(f"clean_stories={len(reference)} clean_mentions={sum(m for m, _, _ in reference.values())}", end=" ")

@@ -22,7 +22,6 @@ def fresh_settings(broker_url: str, partitions: int) -> Settings:
         app_id=f"a{suffix}",
         topic_prefix=f"t{suffix}.",
         partitions=partitions,
-        stories=True,
     )
 
 

@@ -32,6 +32,7 @@ from tests.integration.test_faults import (
     short_articles,
     wait_until,
 )
+from tests.integration.test_stories import clean_counts, counts, wait_for_stories
 from tests.kafka.conftest import kafka_settings
 
 pytestmark = pytest.mark.kafka
@@ -66,7 +67,10 @@ def wait_for_committed_ids(settings: Settings, ids: set[str], timeout: float) ->
 def test_exactly_once_over_three_worker_kills(
     kafka_cluster: KafkaCluster, kafka_workers: StartWorkers, extractor: Extractor
 ) -> None:
-    """Two workers, exactly_once; three times: publish 60 articles, SIGKILL the older worker mid-batch, replace it."""
+    """Two workers, exactly_once; three times: publish 60 articles, SIGKILL the older worker mid-batch, replace it.
+
+    Every article is coded exactly once, and the stories stage counts every event once.
+    """
     settings = kafka_settings(kafka_cluster, processing_guarantee="exactly_once")
     start = kafka_workers(settings)
     articles = short_articles("eos", 180)
@@ -86,6 +90,7 @@ def test_exactly_once_over_three_worker_kills(
     per_event = Counter(e.event_id for e in events)
     clean = {e.event_id: comparable(e) for r in extractor.extract_many(articles, PUBLISHED) for e in r.events}
     uncommitted_markers = len(collect(settings, PROCESSED, idle_timeout=1.0))
+    stories = counts(wait_for_stories(settings, timeout=60))
     report(
         "exactly-once",
         sent=len(articles),
@@ -96,11 +101,14 @@ def test_exactly_once_over_three_worker_kills(
         events_committed=len(events),
         duplicated_events=len(events) - len(per_event),
         markers_in_log_incl_aborted=uncommitted_markers,
+        stories=len(stories),
+        story_mentions=sum(m for m, _, _ in stories.values()),
     )
     assert set(per_article) == {a.id for a in articles} and {m.status for m in found} == {"ok"}
     assert max(per_article.values()) == 1, "an article was committed twice"
     assert max(per_event.values()) == 1, "an event was committed twice"
     assert {e.event_id: comparable(e) for e in events} == clean
+    assert stories == clean_counts(articles, extractor), "the stories do not count as in a clean run"
 
 
 async def _leader(bootstrap: str, tp: TopicPartition) -> int:
