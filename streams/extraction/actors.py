@@ -223,6 +223,13 @@ def _honoured(lowers: list[str]) -> set[str]:
     return out
 
 
+def political(actor: Actor | None) -> bool:
+    """A state, grouping or political sector: "Britain", "the EU", "ministers" (not a firm, a charity, citizens)."""
+    if actor is None:
+        return False
+    return actor.sector in POLITICAL_SECTORS or (actor.sector is None and actor.country not in (None, "NGO"))
+
+
 def _after_honorific(lowers: list[str]) -> set[str]:
     """Lower-case single-word surnames written right after an honorific ("Mr Cable", not "Mr Kilroy-Silk")."""
     return {

@@ -8,7 +8,7 @@ from itertools import product
 from spacy.tokens import Span, Token
 
 from schemas import Actor
-from streams.extraction.actors import PRONOUNS, DocActors
+from streams.extraction.actors import PRONOUNS, DocActors, political
 from streams.extraction.lexicons import CameoCode, Modality, TriggerEntry, quad_class
 from streams.extraction.triggers import TriggerIndex, TriggerMatch
 from streams.extraction.vocab import GROUPINGS, LOCATIVE
@@ -200,6 +200,7 @@ class SentenceCoder:
         self._cameo = cameo
         #: A demand expressed as "X said Y must ...": coded as a demand (modality's demand_code) from X to Y.
         self._must = TriggerEntry(id="rule:must", lemma="must", pos="verb", cameo=modality.demand_code)
+        self._modals = modality.demand_modals
 
     def code(self, sent: Span, actors: DocActors, date_tokens: dict[int, Span]) -> list[CodedEvent]:
         """``date_tokens`` maps a token index to the DATE entity covering it."""
@@ -210,10 +211,10 @@ class SentenceCoder:
         musts: list[Token] = []
         doc, lowers, forms = sent.doc, actors.lowers, self._index.forms
         for i in range(sent.start, sent.end):
-            if lowers[i] != "must" and lowers[i] not in forms:
+            if lowers[i] not in self._modals and lowers[i] not in forms:
                 continue  # most words: no Token object is made
             tok = doc[i]
-            if lowers[i] == "must" and tok.dep_ == "aux":
+            if lowers[i] in self._modals and tok.dep_ == "aux":
                 musts.append(tok)
             if i in consumed or lowers[i] not in forms or tok.ent_type_ in _NOT_EVENT_ENTS:
                 continue
@@ -490,7 +491,7 @@ class SentenceCoder:
         return sources, targets
 
     def _demand(self, must: Token, actors: DocActors, dates: dict[int, Span]) -> list[CodedEvent]:
-        """ "X said (that) Y must do Z" -> REQUEST from X to Y."""
+        """ "X said (that) Y must (should) do Z" -> REQUEST from X to Y."""
         verb = must.head
         carrier = verb.head
         if verb.dep_ == "ccomp" and carrier.lower_ in self._mod.speech_verbs:
@@ -502,6 +503,8 @@ class SentenceCoder:
         else:
             return []
         targets = _actors([c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")], actors, set())
+        if must.lower_ in self._mod.advice_modals:
+            targets = [t for t in targets if political(t)]
         sources = [a for a in _actors(src_heads, actors, {t.start for t in targets}) if actors.codable(a)]
         if not sources or not targets:
             return []

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import spacy
 from spacy.tokens import Doc, Span
 
-from schemas import Actor, ActorMention, Article, Event, Location, Trigger
-from streams.extraction.actors import DocActors, Gazetteer
+from schemas import ActorMention, Article, Event, Location, Trigger
+from streams.extraction.actors import DocActors, Gazetteer, political
 from streams.extraction.confidence import ConfidenceModel, Evidence, Placement
 from streams.extraction.context import CityTable, DateResolver, LocationResolver
 from streams.extraction.events import CodedEvent, SentenceCoder, actor_key
@@ -23,7 +23,7 @@ from streams.extraction.lexicons import load_lexicons, quad_class
 from streams.extraction.pos import PosLookup
 from streams.extraction.trigger_priors import TriggerPriors, prior_key
 from streams.extraction.triggers import TriggerIndex
-from streams.extraction.vocab import GROUPINGS, POLITICAL_SECTORS
+from streams.extraction.vocab import GROUPINGS
 
 __all__ = ["ArticleExtraction", "ExtractionConfig", "Extractor", "emitted", "merge_repeated", "resolve_model_name"]
 
@@ -49,17 +49,10 @@ def _official(ev: CodedEvent, plover: str) -> bool:
     return plover in _OFFICIAL_TYPES and any(a is not None and a.sector in _OFFICIAL for a in (ev.source, ev.target))
 
 
-def _political(actor: Actor | None) -> bool:
-    """A state, grouping or political sector: "Britain", "the EU", "ministers" (not a firm, a charity, citizens)."""
-    if actor is None:
-        return False
-    return actor.sector in POLITICAL_SECTORS or (actor.sector is None and actor.country not in (None, "NGO"))
-
-
 def _admissible(event: Event) -> bool:
     """No business act without a political actor on one side."""
     sides = (event.source, event.target)
-    return not any(a is not None and a.sector == "BUS" for a in sides) or any(_political(a) for a in sides)
+    return not any(a is not None and a.sector == "BUS" for a in sides) or any(political(a) for a in sides)
 
 
 def _inside_quotes(text: str) -> bool:
@@ -222,8 +215,8 @@ class Extractor:
                 if _admissible(event):
                     trigger = prior_key(ev.match.entry.id, event.plover_type)
                     placement = _placement(event, ev, sent.start_char, article.body, day)
-                    political = _political(event.source)
-                    evidence = Evidence(trigger, ev.signals, placement, political, self._priors(trigger))
+                    source_political = political(event.source)
+                    evidence = Evidence(trigger, ev.signals, placement, source_political, self._priors(trigger))
                     event = event.model_copy(update={"confidence": round(self._confidence(evidence), 3)})
                     found.append((event, evidence))
         return found, actors

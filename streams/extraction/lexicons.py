@@ -145,6 +145,10 @@ class Modality:
     #: Speech-act verbs that are an act only with an object, infinitive or preposition ("agreed to", "asked for",
     #: "spoke to"), not with a reported clause or nothing ("asked whether the Treasury had ...", "CENTR agrees.").
     complement_verbs: frozenset[str] = frozenset()
+    #: Modals of "X said Y must/should ..." coded as a demand (demand_code) from X to Y ...
+    demand_modals: frozenset[str] = frozenset()
+    #: ... of which these only to a political actor ("should" is advice: "people should be able to decide").
+    advice_modals: frozenset[str] = frozenset()
     #: Verbs coded only when they ask someone to act: "told the government not to compromise", "wants the richer
     #: countries to do more", "challenged the Tories to publish" (not "told MPs that ...", "wants to stay").
     infinitive_verbs: frozenset[str] = frozenset()

@@ -516,3 +516,10 @@ def test_telling_wanting_or_challenging_someone_to_act_is_a_request(
 ) -> None:
     requests = {t for t in triples(code(extractor, text)) if t[1] == "REQUEST"}
     assert requests == expected
+
+
+def test_should_is_a_demand_only_to_a_political_actor(extractor: Extractor) -> None:
+    demand = code(extractor, "The Kenyan foreign minister said Uganda should withdraw its troops from the border.")
+    assert ("KEN", "REQUEST", "UGA") in triples(demand)
+    advice = code(extractor, "Kenyan ministers say elderly people should be able to decide on their own care.")
+    assert not [e for e in advice if e.plover_type == "REQUEST"]
