@@ -163,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     priors = fit_priors(Extractor(), articles, synthetic)
     note = (
         f"fitted on {len(articles)} labelled training articles and {len(synthetic)} written sentences: "
-        f"{len(priors.by_trigger)} triggers seen"
+        f"{len(priors.by_trigger)} (trigger, type) pairs seen"
     )
     priors.dump(PRIORS_FILE, note)
     print(f"{note}; overall rate {priors.default}; written to {PRIORS_FILE}")
