@@ -88,6 +88,7 @@ class Gazetteer:
         self.place_alts = place_alts or {}  # ambiguous city name -> the countries that have a city of that name
         self.group_nouns = lex.modality.group_nouns
         self.roles = lex.modality.nonpolitical_roles
+        self.collective_pairs = lex.modality.collective_pairs
         self.places = places  # lower-case city name -> ISO alpha-3 of its country
         self._table: dict[tuple[str, ...], _Entry] = {}
         self._lengths: dict[str, int] = {}
@@ -497,7 +498,10 @@ class DocActors:
         return country_m, sector_m, person, tokens
 
     def resolve_all(self, head: Token) -> list[Actor]:
-        """The phrase's actor, split per coordinated country modifier ("Hungarian and Romanian officials")."""
+        """The phrase's actor, split per coordinated country modifier ("Hungarian and Romanian officials"), or
+        the two countries a pair names ("both sides", "the two countries")."""
+        if head.lower_ in self.gaz.collective_pairs and any(c.lower_ in ("both", "two") for c in head.children):
+            return [self._at(a, head) for a in self._latest_pair(head)]
         actor = self.resolve(head)
         if actor is None or head.lower_ in PRONOUNS:
             return [actor] if actor is not None else []
@@ -515,6 +519,22 @@ class DocActors:
                 out.append(actor.model_copy(update={"country": m.entry.country, "name": m.entry.name, "text": text,
                                                     "start": s, "end": e}))  # fmt: skip
         return out
+
+    def _latest_pair(self, tok: Token) -> list[Actor]:
+        """The two latest actors of different countries (not people) in this or the two previous sentences, else
+        none."""
+        window = self.sent_starts[max(self.sent_of[tok.i] - 2, 0)]
+        found: dict[str, Actor] = {}
+        for idx, actor, is_person in reversed(self._resolved):
+            if idx >= tok.i or is_person or actor.country in (None, *GROUPINGS):
+                continue
+            if idx < window:
+                break
+            name = self.gaz.country_names.get(actor.country, actor.country)
+            found.setdefault(actor.country, actor.model_copy(update={"sector": None, "name": name}))
+            if len(found) == 2:
+                return list(found.values())
+        return []
 
     def _person(self, m: Mention) -> tuple[str, str | None, str | None]:
         if m.entry.kind == "leader":

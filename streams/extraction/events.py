@@ -382,7 +382,9 @@ class SentenceCoder:
             if not parsed:
                 return []  # "warned there was a real risk"
             cameo = _CRITICIZE  # "warned Labour and the Tories they were pandering to prejudice"
-        if not targets and entry.pos == "verb":
+        # "Both sides agreed to reopen talks": each side acts towards the other.
+        pair = not targets and len(sources) == 2 and src_heads[0].lower_ in actors.gaz.collective_pairs
+        if not targets and entry.pos == "verb" and not pair:
             fallback = _clause_actor(tok, actors, avoid, src_countries)
             if fallback is not None:
                 targets = [fallback]
@@ -418,6 +420,12 @@ class SentenceCoder:
         )
         when = _date_for(tok, dates)
         out = []
+        if pair:
+            first, second = sources
+            return [
+                CodedEvent(m, cameo, first, second, signals, when),
+                CodedEvent(m, cameo, second, first, signals, when),
+            ]
         for source, target in list(product(sources, targets))[:4]:
             if source is not None and target is not None and target is not implied:
                 if target.start == source.start or actor_key(target) == actor_key(source):

@@ -149,6 +149,8 @@ class Modality:
     demand_modals: frozenset[str] = frozenset()
     #: ... of which these only to a political actor ("should" is advice: "people should be able to decide").
     advice_modals: frozenset[str] = frozenset()
+    #: Nouns that, with "both" or "two", name the last two countries of the story ("both sides agreed").
+    collective_pairs: frozenset[str] = frozenset()
     #: Verbs coded only when they ask someone to act: "told the government not to compromise", "wants the richer
     #: countries to do more", "challenged the Tories to publish" (not "told MPs that ...", "wants to stay").
     infinitive_verbs: frozenset[str] = frozenset()

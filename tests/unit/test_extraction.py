@@ -523,3 +523,9 @@ def test_should_is_a_demand_only_to_a_political_actor(extractor: Extractor) -> N
     assert ("KEN", "REQUEST", "UGA") in triples(demand)
     advice = code(extractor, "Kenyan ministers say elderly people should be able to decide on their own care.")
     assert not [e for e in advice if e.plover_type == "REQUEST"]
+
+
+def test_both_sides_are_the_last_two_countries_each_acting_towards_the_other(extractor: Extractor) -> None:
+    text = "India and Pakistan held talks in Delhi on Monday. Both sides agreed to reopen their consulates."
+    agreed = {t for t in triples(code(extractor, text)) if t[1] == "AGREE"}
+    assert agreed == {("IND", "AGREE", "PAK"), ("PAK", "AGREE", "IND")}
