@@ -194,8 +194,11 @@ def _objects(tok: Token, skip: Token | None) -> list[Token]:
 class SentenceCoder:
     """Codes the events of one parsed sentence with the trigger index and modality rules."""
 
-    def __init__(self, index: TriggerIndex, modality: Modality, cameo: dict[str, CameoCode]) -> None:
+    def __init__(
+        self, index: TriggerIndex, modality: Modality, cameo: dict[str, CameoCode], sectors: dict[str, str]
+    ) -> None:
         self._index = index
+        self._sectors = sectors
         self._mod = modality
         self._cameo = cameo
         #: A demand expressed as "X said Y must ...": coded as a demand (modality's demand_code) from X to Y.
@@ -388,6 +391,9 @@ class SentenceCoder:
             fallback = _clause_actor(tok, actors, avoid, src_countries)
             if fallback is not None:
                 targets = [fallback]
+        authority = self._authority(entry.lemma, tok, targets, actors) if sourceless_ok and not found else None
+        if authority is not None:
+            sources = [authority]  # "three men were arrested in Kent": the police
         if not sources:
             # Unnamed perpetrator of material conflict with a named victim: "three soldiers were killed".
             placed = any(t is not None and t.country for t in targets)
@@ -427,12 +433,23 @@ class SentenceCoder:
                 CodedEvent(m, cameo, second, first, signals, when),
             ]
         for source, target in list(product(sources, targets))[:4]:
-            if source is not None and target is not None and target is not implied:
+            if source is not None and target is not None and target is not implied and source is not authority:
                 if target.start == source.start or actor_key(target) == actor_key(source):
                     continue  # one actor is never both sides ("Blair hails ... Tony Blair has hailed")
                 source, target = _share_country(source, target), _share_country(target, source)
             out.append(CodedEvent(m, cameo, source, target, signals, when))
         return out
+
+    def _authority(self, lemma: str, tok: Token, targets: list[Actor | None], actors: DocActors) -> Actor | None:
+        """The authority doing an agentless legal act (``implied_authorities``): of the country where the clause
+        happens, else of the target's; on the target's mention, as implied targets are on the source's."""
+        term = self._mod.implied_authorities.get(lemma)
+        target = next((t for t in targets if t is not None and t.country and t.country not in GROUPINGS), None)
+        if term is None or target is None:
+            return None
+        unplaced = target.model_copy(update={"name": term, "country": None, "sector": self._sectors[term]})
+        placed = actors.localize(unplaced, tok)
+        return placed if placed.country else placed.model_copy(update={"country": target.country})
 
     def _own_threat(self, warn: Token, sources: list[Actor | None], actors: DocActors) -> bool:
         """A warning that the warner's own side will act: "warned it would retaliate", "warned that police will

@@ -149,6 +149,9 @@ class Modality:
     demand_modals: frozenset[str] = frozenset()
     #: ... of which these only to a political actor ("should" is advice: "people should be able to decide").
     advice_modals: frozenset[str] = frozenset()
+    #: Who does a legal act reported in the passive without an agent ("three men were arrested": the police of
+    #: where it happens, else of the men's country): trigger lemma -> a sector term.
+    implied_authorities: dict[str, str] = field(default_factory=dict)
     #: Nouns that, with "both" or "two", name the last two countries of the story ("both sides agreed").
     collective_pairs: frozenset[str] = frozenset()
     #: Verbs coded only when they ask someone to act: "told the government not to compromise", "wants the richer
@@ -331,7 +334,7 @@ def _triggers(cameo: dict[str, CameoCode]) -> tuple[TriggerEntry, ...]:
     return tuple(out)
 
 
-def _modality(cameo: dict[str, CameoCode]) -> Modality:
+def _modality(cameo: dict[str, CameoCode], sectors: dict[str, str]) -> Modality:
     raw = _json("modality.json")
     tables = ("intent_codes", "threat_codes", "reject_codes")
     codes = [c for t in tables for c in raw[t].values()] + [raw["preparation_code"], raw["demand_code"]]
@@ -340,18 +343,20 @@ def _modality(cameo: dict[str, CameoCode]) -> Modality:
     _check(all(k in PLOVER_TYPES or k in cameo for k in keys), "modality.json", "unknown type or code key")
     words = {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
     senses = {t: {lemma: frozenset(ws) for lemma, ws in raw[t].items()} for t in ("idle_objects", "idle_governors")}
+    _check(set(raw["implied_authorities"].values()) <= set(sectors), "modality.json", "authority not in sectors.jsonl")
     return Modality(**words, **{t: dict(raw[t]) for t in tables}, **senses, preparation_code=raw["preparation_code"],
-                    demand_code=raw["demand_code"])  # fmt: skip
+                    demand_code=raw["demand_code"], implied_authorities=dict(raw["implied_authorities"]))  # fmt: skip
 
 
 def load_lexicons() -> Lexicons:
     """Read every data file shipped under ``streams/extraction/lexicons``; raises ValueError on bad data."""
     cameo = _cameo()
-    modality = _modality(cameo)
+    sectors = _sectors()
+    modality = _modality(cameo, sectors)
     return Lexicons(
         _countries(),
         _organizations(),
-        _sectors(),
+        sectors,
         _leaders(),
         cameo,
         _triggers(cameo),

@@ -529,3 +529,12 @@ def test_both_sides_are_the_last_two_countries_each_acting_towards_the_other(ext
     text = "India and Pakistan held talks in Delhi on Monday. Both sides agreed to reopen their consulates."
     agreed = {t for t in triples(code(extractor, text)) if t[1] == "AGREE"}
     assert agreed == {("IND", "AGREE", "PAK"), ("PAK", "AGREE", "IND")}
+
+
+def test_an_agentless_legal_act_is_done_by_the_authority_of_where_it_happens(extractor: Extractor) -> None:
+    arrests = code(extractor, "Three British men were arrested in Pakistan on Monday.")
+    coerce = [e for e in arrests if e.plover_type == "COERCE"]
+    assert coerce and coerce[0].source is not None and coerce[0].target is not None
+    assert (coerce[0].source.country, coerce[0].source.sector, coerce[0].target.country) == ("PAK", "COP", "GBR")
+    charged = code(extractor, "The Kenyan opposition leader was charged with treason.")
+    assert [(e.source.country, e.source.sector) for e in charged if e.source] == [("KEN", "JUD")]
