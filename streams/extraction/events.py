@@ -83,11 +83,6 @@ def _conj_group(tok: Token) -> list[Token]:
     return out
 
 
-def _act_complement(tok: Token) -> bool:
-    """An object, infinitive or prepositional complement: what a speech-act verb asks, agrees or warns of."""
-    return any(c.dep_ in ("dobj", "xcomp", "prep", "dative") for c in tok.children)
-
-
 def _asks_to_act(tok: Token) -> bool:
     """Someone asked to do something: an object and a to-infinitive ("told the BBC to act"), or an infinitive clause
     with its own subject ("wants the richer countries to do more")."""
@@ -224,7 +219,7 @@ class SentenceCoder:
             m = self._index.match(tok)
             if m is None or self._idle(m):
                 continue
-            if m.entry.lemma in self._mod.complement_verbs and not _act_complement(tok):
+            if m.entry.lemma in self._mod.complement_verbs and not self._act_complement(tok):
                 continue
             if m.entry.lemma in self._mod.infinitive_verbs and not _asks_to_act(tok):
                 continue
@@ -247,6 +242,12 @@ class SentenceCoder:
             if not any(a <= must.i < b for a, b in hypo):
                 out.extend(self._demand(must, actors, date_tokens))
         return out
+
+    def _act_complement(self, tok: Token) -> bool:
+        """An object, infinitive or prepositional complement: what a speech-act verb asks, agrees or warns of; not a
+        question ("asked Mr Brown whether ...")."""
+        question = any(c.dep_ == "ccomp" and c.left_edge.lower_ in self._mod.question_words for c in tok.children)
+        return not question and any(c.dep_ in ("dobj", "xcomp", "prep", "dative") for c in tok.children)
 
     def _idle(self, m: TriggerMatch) -> bool:
         """A sense of the trigger that names no event: "met its target", "put in charge"."""

@@ -154,6 +154,8 @@ class Modality:
     implied_authorities: dict[str, str] = field(default_factory=dict)
     #: Nouns that, with "both" or "two", name the last two countries of the story ("both sides agreed").
     collective_pairs: frozenset[str] = frozenset()
+    #: Words opening a question clause: "asked Mr Brown whether ..." asks a question, not for something.
+    question_words: frozenset[str] = frozenset()
     #: Verbs coded only when they ask someone to act: "told the government not to compromise", "wants the richer
     #: countries to do more", "challenged the Tories to publish" (not "told MPs that ...", "wants to stay").
     infinitive_verbs: frozenset[str] = frozenset()

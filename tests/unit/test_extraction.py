@@ -538,3 +538,9 @@ def test_an_agentless_legal_act_is_done_by_the_authority_of_where_it_happens(ext
     assert (coerce[0].source.country, coerce[0].source.sector, coerce[0].target.country) == ("PAK", "COP", "GBR")
     charged = code(extractor, "The Kenyan opposition leader was charged with treason.")
     assert [(e.source.country, e.source.sector) for e in charged if e.source] == [("KEN", "JUD")]
+
+
+def test_asking_a_question_is_not_a_request(extractor: Extractor) -> None:
+    question = code(extractor, "Kenya asked Uganda whether its troops had crossed the border.")
+    assert not [e for e in question if e.plover_type == "REQUEST"]
+    assert ("KEN", "REQUEST", "UGA") in triples(code(extractor, "Kenya asked Uganda to withdraw its troops."))
