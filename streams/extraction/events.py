@@ -453,8 +453,8 @@ class SentenceCoder:
         return placed if placed.country else placed.model_copy(update={"country": target.country})
 
     def _own_threat(self, warn: Token, sources: list[Actor | None], actors: DocActors) -> bool:
-        """A warning that the warner's own side will act: "warned it would retaliate", "warned that police will
-        not tolerate rallies", "warned of strikes"."""
+        """A warning that the warner's own side will act: "warned it would retaliate", "warned the rebels that the
+        army would crush any uprising", "warned of strikes"."""
         if any(t.lower_ in self._mod.threat_objects for t in warn.subtree):
             return True
         own = {(s.country, s.name) for s in sources if s is not None}
