@@ -458,7 +458,8 @@ class DocActors:
             country = self.dominant
         if country is None and person is not None and self.home is not None:
             country = self.home  # "Mr Fallon said" in a report on British politics
-            if self.doc[person.end - 1].lower_ not in self.addressed and sector not in POLITICAL_SECTORS:
+            public = sector in POLITICAL_SECTORS or self._holds_office(head, tokens)
+            if self.doc[person.end - 1].lower_ not in self.addressed and not public:
                 self._unaddressed.add(name)  # "Reid rejected a move": placed, but no source (unless "MEP Reid")
         if not name:
             name = self.doc[used[0].start : used[0].end].text
@@ -470,6 +471,13 @@ class DocActors:
         if person is not None and country is not None:
             self._persons[self.doc[person.end - 1].lower_] = actor
         return actor
+
+    @staticmethod
+    def _holds_office(head: Token, tokens: list[Token]) -> bool:
+        """An office named in the phrase or in apposition: "PCS leader Mark Serwotka", "Trevor Phillips, chairman
+        of the Commission for Racial Equality"."""
+        appositions = [c for c in head.children if c.dep_ == "appos"]
+        return any(t.lower_ in _PERSON_ROLES for t in [*tokens, *appositions] if t.i != head.i)
 
     def _parts(self, head: Token) -> tuple[Mention | None, Mention | None, Mention | None, list[Token]] | None:
         """The country-bearing, sector and person mentions of the phrase, or None when it names no actor."""

@@ -547,3 +547,13 @@ def test_asking_a_question_is_not_a_request(extractor: Extractor) -> None:
     question = code(extractor, "Kenya asked Uganda whether its troops had crossed the border.")
     assert not [e for e in question if e.plover_type == "REQUEST"]
     assert ("KEN", "REQUEST", "UGA") in triples(code(extractor, "Kenya asked Uganda to withdraw its troops."))
+
+
+def test_an_unknown_person_holding_an_office_is_a_source_in_a_one_country_story(extractor: Extractor) -> None:
+    text = (
+        "Ministers in Britain are under pressure over the detention of terror suspects. The Home Office said so. "
+        "Union leader Mark Serwotka urged ministers to think again."
+    )
+    assert ("GBR", "REQUEST", "GBR") in triples(code(extractor, text))
+    plain = text.replace("Union leader Mark Serwotka", "Mark Serwotka")
+    assert ("GBR", "REQUEST", "GBR") not in triples(code(extractor, plain))
