@@ -210,18 +210,22 @@ class Gazetteer:
         return True
 
 
-def _honoured(lowers: list[str]) -> set[str]:
-    """Lower-case surnames written after an honorific, each part of a hyphenated one ("Mr Kilroy-Silk")."""
-    out: set[str] = set()
+def _honoured(lowers: list[str]) -> tuple[set[str], set[str]]:
+    """Lower-case surnames written after an honorific: each part of a hyphenated one ("Mr Kilroy-Silk"), and the
+    single-word ones alone ("Mr Cable")."""
+    parts: set[str] = set()
+    single: set[str] = set()
     for i, low in enumerate(lowers[:-1]):
         if low.rstrip(".") not in _HONORIFICS:
             continue
         j = i + 1
-        out.add(lowers[j])
+        parts.add(lowers[j])
+        if j + 1 >= len(lowers) or lowers[j + 1] != "-":
+            single.add(lowers[j])
         while j + 2 < len(lowers) and lowers[j + 1] == "-":
             j += 2
-            out.add(lowers[j])
-    return out
+            parts.add(lowers[j])
+    return parts, single
 
 
 def political(actor: Actor | None) -> bool:
@@ -229,15 +233,6 @@ def political(actor: Actor | None) -> bool:
     if actor is None:
         return False
     return actor.sector in POLITICAL_SECTORS or (actor.sector is None and actor.country not in (None, "NGO"))
-
-
-def _after_honorific(lowers: list[str]) -> set[str]:
-    """Lower-case single-word surnames written right after an honorific ("Mr Cable", not "Mr Kilroy-Silk")."""
-    return {
-        lowers[i + 1]
-        for i, low in enumerate(lowers[:-1])
-        if low.rstrip(".") in _HONORIFICS and (i + 2 >= len(lowers) or lowers[i + 2] != "-")
-    }
 
 
 @dataclass
@@ -308,10 +303,10 @@ class DocActors:
                 covered.update(range(ent.start, ent.end))
                 surnames.add(ent[-1].lower_)
         # Surnames the article gives an honorific: public figures, in the style of news reports ("Mr Fallon").
-        self.addressed = _honoured(self.lowers)
+        self.addressed, single = _honoured(self.lowers)
         # Later bare surnames the tagger missed or mislabelled ("Diaz-Canel praised ..."), and any proper noun written
         # after an honorific ("Mr Cable also accused ...").
-        surnames |= _after_honorific(self.lowers)
+        surnames |= single
         for i in (i for i, low in enumerate(self.lowers) if low in surnames and i not in covered):
             if doc[i].pos_ == "PROPN":
                 self.mentions.append(Mention(i, i + 1, _Entry("person", doc[i].text)))

@@ -193,7 +193,8 @@ class SentenceCoder:
         self, index: TriggerIndex, modality: Modality, cameo: dict[str, CameoCode], sectors: dict[str, str]
     ) -> None:
         self._index = index
-        self._sectors = sectors
+        #: Agentless legal acts: trigger lemma -> (who does them, their sector).
+        self._authorities = {lemma: (term, sectors[term]) for lemma, term in modality.implied_authorities.items()}
         self._mod = modality
         self._cameo = cameo
         #: A demand expressed as "X said Y must ...": coded as a demand (modality's demand_code) from X to Y.
@@ -444,11 +445,12 @@ class SentenceCoder:
     def _authority(self, lemma: str, tok: Token, targets: list[Actor | None], actors: DocActors) -> Actor | None:
         """The authority doing an agentless legal act (``implied_authorities``): of the country where the clause
         happens, else of the target's; on the target's mention, as implied targets are on the source's."""
-        term = self._mod.implied_authorities.get(lemma)
+        authority = self._authorities.get(lemma)
         target = next((t for t in targets if t is not None and t.country and t.country not in GROUPINGS), None)
-        if term is None or target is None:
+        if authority is None or target is None:
             return None
-        unplaced = target.model_copy(update={"name": term, "country": None, "sector": self._sectors[term]})
+        term, sector = authority
+        unplaced = target.model_copy(update={"name": term, "country": None, "sector": sector})
         placed = actors.localize(unplaced, tok)
         return placed if placed.country else placed.model_copy(update={"country": target.country})
 

@@ -11,6 +11,8 @@ with a full sentence are left alone.
 
 from __future__ import annotations
 
+from itertools import islice
+
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -42,8 +44,8 @@ def _capitalised(tok: Token) -> bool:
 
 def headline_end(doc: Doc) -> int | None:
     """Index of the body's first token when the text opens with a run-in headline, else None."""
-    if sum(t.text in _ENDS for t in doc) < _MIN_ENDS:
-        return None
+    if next(islice((t for t in doc if t.text in _ENDS), _MIN_ENDS - 1, None), None) is None:
+        return None  # fewer than _MIN_ENDS sentence ends (the scan stops at the second)
     best, best_score = None, 0.0
     for k in range(2, min(_MAX_TOKENS, len(doc) - 5)):
         if doc[k - 1].text in _ENDS:
