@@ -159,7 +159,7 @@ class Gazetteer:
                 continue
             out.append(hit)
             i = hit.end
-        return out
+        return _placed_surnames(doc, out)
 
     def _accept(self, doc: Doc, i: int, size: int, entry: _Entry, day: dt.date) -> bool:
         first = doc[i]
@@ -168,17 +168,7 @@ class Gazetteer:
         if entry.exact is not None:
             return doc[i : i + size].text.rstrip("’′'") == entry.exact
         if entry.kind == "leader" and size == 1:
-            # "Simon Taylor" is not Charles Taylor: a bare surname preceded by another given name.
             prev = doc[i - 1] if i > 0 else None
-            given = {w.lower() for leader in entry.leaders for w in leader.name.split()}
-            if (
-                prev is not None
-                and prev.pos_ == "PROPN"
-                and prev.text[:1].isupper()
-                and prev.lower_ not in given
-                and prev.ent_type_ == "PERSON"
-            ):
-                return False
             # A bare surname outside its holder's term needs a title before it ("President Carter"); a capitalised
             # word in a title-case headline ("Taylor poised for Scotland return") is no title.
             titled = prev is not None and (
@@ -208,6 +198,21 @@ class Gazetteer:
         if i >= 2 and doc[i - 1].text == "," and doc[i - 2].pos_ == "PROPN":
             return self.places.get(doc[i - 2].lower_) != "USA" or doc[i - 2].lower_ == doc[i].lower_
         return True
+
+
+def _placed_surnames(doc: Doc, hits: list[Mention]) -> list[Mention]:
+    """Drop a leader's bare surname when the article names another person of that surname in full: "Simon Taylor"
+    is not Charles Taylor, nor is a later "Mr Taylor"."""
+    others: dict[str, set[str]] = {}  # surname -> given names of people named in full
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and len(ent) > 1:
+            others.setdefault(ent[-1].lower_, set()).add(ent[0].lower_)
+
+    def other_person(h: Mention) -> bool:
+        given = {w.lower() for leader in h.entry.leaders for w in leader.name.split()}
+        return bool(others.get(doc[h.start].lower_, set()) - given)
+
+    return [h for h in hits if h.entry.kind != "leader" or h.end - h.start > 1 or not other_person(h)]
 
 
 def _honoured(lowers: list[str]) -> tuple[set[str], set[str]]:

@@ -190,7 +190,12 @@ class SentenceCoder:
     """Codes the events of one parsed sentence with the trigger index and modality rules."""
 
     def __init__(
-        self, index: TriggerIndex, modality: Modality, cameo: dict[str, CameoCode], sectors: dict[str, str]
+        self,
+        index: TriggerIndex,
+        modality: Modality,
+        cameo: dict[str, CameoCode],
+        sectors: dict[str, str],
+        negative_words: frozenset[str],
     ) -> None:
         self._index = index
         #: Agentless legal acts: trigger lemma -> (who does them, their sector).
@@ -199,7 +204,12 @@ class SentenceCoder:
         self._cameo = cameo
         #: A demand expressed as "X said Y must ...": coded as a demand (modality's demand_code) from X to Y.
         self._must = TriggerEntry(id="rule:must", lemma="must", pos="verb", cameo=modality.demand_code)
+        #: "X said Y should have acted": criticism of what Y did (or did not do), from X to Y.
+        self._reproach = TriggerEntry(id="rule:should-have", lemma="should", pos="verb", cameo=_CRITICIZE)
         self._modals = modality.demand_modals
+        #: "X said Y had failed ...": a negative judgement of a political actor reported from another (ACCUSE).
+        self._judged = TriggerEntry(id="rule:reported-criticism", lemma="say", pos="verb", cameo=_CRITICIZE)
+        self._negative = negative_words
 
     def code(self, sent: Span, actors: DocActors, date_tokens: dict[int, Span]) -> list[CodedEvent]:
         """``date_tokens`` maps a token index to the DATE entity covering it."""
@@ -208,11 +218,14 @@ class SentenceCoder:
         matched: dict[int, TriggerMatch] = {}
         consumed: set[int] = set()
         musts: list[Token] = []
+        speeches: list[Token] = []
         doc, lowers, forms = sent.doc, actors.lowers, self._index.forms
         for i in range(sent.start, sent.end):
-            if lowers[i] not in self._modals and lowers[i] not in forms:
+            if lowers[i] not in self._modals and lowers[i] not in forms and lowers[i] not in self._mod.speech_verbs:
                 continue  # most words: no Token object is made
             tok = doc[i]
+            if lowers[i] in self._mod.speech_verbs:
+                speeches.append(tok)
             if lowers[i] in self._modals and tok.dep_ == "aux":
                 musts.append(tok)
             if i in consumed or lowers[i] not in forms or tok.ent_type_ in _NOT_EVENT_ENTS:
@@ -226,7 +239,7 @@ class SentenceCoder:
                 continue
             matched[tok.i] = m
             consumed.update(t.i for t in m.tokens)
-        if not matched and not musts:
+        if not matched and not musts and not speeches:
             return []
         hypo = self.hypothetical_scopes(sent, lowers)
         out: list[CodedEvent] = []
@@ -242,7 +255,57 @@ class SentenceCoder:
         for must in musts:
             if not any(a <= must.i < b for a, b in hypo):
                 out.extend(self._demand(must, actors, date_tokens))
+        acts = {*matched, *(m.i for m in musts)}
+        for speech in speeches:
+            if not any(a <= speech.i < b for a, b in hypo):
+                out.extend(self._reported_criticism(speech, acts, hypo, actors, date_tokens))
         return out
+
+    def _judgement(self, tok: Token) -> bool:
+        """A strongly negative word, not negated ("failed", "vacuous", "a big misjudgement")."""
+        return tok.lower_ in self._negative and not any(c.dep_ == "neg" for c in (*tok.children, *tok.head.children))
+
+    def _reported_criticism(
+        self, carrier: Token, acts: set[int], hypo: list[tuple[int, int]], actors: DocActors, dates: dict[int, Span]
+    ) -> list[CodedEvent]:
+        """ "X said Y had failed ...": the content clause judges a political actor with a negative word and codes
+        no act itself -> ACCUSE from X to Y (the clause's subject, else a possessor in it: "Mr Brown's tinkering")."""
+        clause = next((c for c in carrier.children if c.dep_ == "ccomp"), None)
+        if clause is None or any(c.dep_ == "neg" for c in carrier.children):
+            return []
+        first, last = clause.left_edge.i, clause.right_edge.i
+        if any(first <= i <= last for i in acts) or any(a <= last and first < b for a, b in hypo):
+            return []  # an act inside is coded (or dropped) by its own rules; a hypothetical judges no one
+        unsure = self._mod.speculative_modals | self._mod.conditional_marks
+        if any(t.lower_ in unsure for t in clause.subtree):
+            return []  # "said Y may fail", "... if talks founder": speculation
+        if not any(self._judgement(t) for t in clause.subtree):
+            return []
+        src_heads, direct = _subjects(carrier)
+        heads = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+        targets = [t for t in _actors(heads, actors, set()) if political(t)]
+        if not targets:
+            possessors = [t for t in clause.subtree if t.dep_ == "poss"]
+            targets = [t for t in _actors(possessors, actors, set()) if political(t)]
+        sources = [a for a in _actors(src_heads, actors, {t.start for t in targets}) if actors.codable(a)]
+        if not sources or not targets:
+            return []
+        match = TriggerMatch(self._judged, carrier, (carrier,), None)
+        signals = ParseSignals(
+            noun=False,
+            weak=True,
+            specific=False,
+            main=carrier.dep_ == "ROOT",
+            source_direct=direct,
+            source_pronoun=any(a.text.lower() in PRONOUNS for a in sources),
+            source_missing=False,
+            target_parsed=True,
+            target_guessed=False,
+            untargeted_act=False,
+        )
+        when = _date_for(carrier, dates)
+        pairs = [(s, t) for s, t in product(sources, targets) if s.name != t.name][:4]
+        return [CodedEvent(match, _CRITICIZE, s, t, signals, when) for s, t in pairs]
 
     def _act_complement(self, tok: Token) -> bool:
         """An object, infinitive or prepositional complement: what a speech-act verb asks, agrees or warns of; not a
@@ -519,8 +582,13 @@ class SentenceCoder:
         return sources, targets
 
     def _demand(self, must: Token, actors: DocActors, dates: dict[int, Span]) -> list[CodedEvent]:
-        """ "X said (that) Y must (should) do Z" -> REQUEST from X to Y."""
+        """ "X said (that) Y must (should) do Z" -> REQUEST from X to Y; "Y should have done Z" -> ACCUSE."""
         verb = must.head
+        advice = must.lower_ in self._mod.advice_modals
+        perfect = any(c.dep_ == "aux" and c.lower_ == "have" and c.i > must.i for c in verb.children)
+        if perfect and not advice:
+            return []  # "must have known": an inference, not a demand
+        entry = self._reproach if perfect else self._must
         carrier = verb.head
         if verb.dep_ == "ccomp" and carrier.lower_ in self._mod.speech_verbs:
             src_heads, direct = _subjects(carrier)
@@ -531,12 +599,12 @@ class SentenceCoder:
         else:
             return []
         targets = _actors([c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")], actors, set())
-        if must.lower_ in self._mod.advice_modals:
+        if advice:
             targets = [t for t in targets if political(t)]
         sources = [a for a in _actors(src_heads, actors, {t.start for t in targets}) if actors.codable(a)]
         if not sources or not targets:
             return []
-        match = TriggerMatch(self._must, must, (must,), None)
+        match = TriggerMatch(entry, must, (must,), None)
         signals = ParseSignals(
             noun=False,
             weak=False,
@@ -550,9 +618,7 @@ class SentenceCoder:
             untargeted_act=False,
         )
         when = _date_for(carrier, dates)
-        return [
-            CodedEvent(match, self._must.cameo, s, t, signals, when) for s, t in list(product(sources, targets))[:4]
-        ]
+        return [CodedEvent(match, entry.cameo, s, t, signals, when) for s, t in list(product(sources, targets))[:4]]
 
 
 #: Acts whose unnamed target is the actor's own country: protests and concessions, criticism, appeals, refusals

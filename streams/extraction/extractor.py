@@ -123,7 +123,9 @@ class Extractor:
         lex = load_lexicons()
         self._cameo = lex.cameo
         self._sport_terms = lex.modality.sport_terms
-        self._coder = SentenceCoder(TriggerIndex(lex.triggers), lex.modality, lex.cameo, lex.sectors)
+        self._coder = SentenceCoder(
+            TriggerIndex(lex.triggers), lex.modality, lex.cameo, lex.sectors, lex.negative_words
+        )
         names: dict[str, tuple[str, str]] = {}
         for c in lex.countries:
             for n in (c.name, *c.aliases):

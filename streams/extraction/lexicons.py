@@ -181,6 +181,7 @@ class Lexicons:
     modality: Modality
     phoenix: tuple[PhoenixActor, ...] = ()
     phoenix_agents: dict[str, str] = field(default_factory=dict)  # token-split lower-case term -> sector
+    negative_words: frozenset[str] = frozenset()  # VADER's clearly negative words: reported criticism
 
 
 def quad_class(cameo_code: str) -> int:
@@ -365,4 +366,5 @@ def load_lexicons() -> Lexicons:
         modality,
         _phoenix(),
         _phoenix_agents(),
+        frozenset(_json("negative_words.json")["words"]),
     )

@@ -557,3 +557,36 @@ def test_an_unknown_person_holding_an_office_is_a_source_in_a_one_country_story(
     assert ("GBR", "REQUEST", "GBR") in triples(code(extractor, text))
     plain = text.replace("Union leader Mark Serwotka", "Mark Serwotka")
     assert ("GBR", "REQUEST", "GBR") not in triples(code(extractor, plain))
+
+
+def test_should_have_done_is_criticism_and_must_have_is_an_inference(extractor: Extractor) -> None:
+    reproach = code(extractor, "The Kenyan foreign minister said Uganda should have withdrawn its troops months ago.")
+    assert [(e.plover_type, e.cameo_code) for e in reproach if e.target and e.target.country == "UGA"] == [
+        ("ACCUSE", "111")
+    ]
+    inference = code(extractor, "The Kenyan foreign minister said Uganda must have known about the raid.")
+    assert not [e for e in inference if e.plover_type == "REQUEST"]
+
+
+@pytest.mark.parametrize(
+    ("text", "criticised"),
+    [
+        ("The Tanzanian opposition leader said the Kenyan government had failed its farmers.", True),
+        ("The Tanzanian opposition leader said the Kenyan government had not failed its farmers.", False),
+        ("The Tanzanian opposition leader said the Kenyan government may fail its farmers.", False),
+        ("The Tanzanian opposition leader said the Kenyan government had opened a new bridge.", False),
+    ],
+)
+def test_a_reported_negative_judgement_of_a_political_actor_is_criticism(
+    extractor: Extractor, text: str, criticised: bool
+) -> None:
+    assert (("TZA", "ACCUSE", "KEN") in triples(code(extractor, text))) is criticised
+
+
+def test_a_leaders_surname_is_someone_else_when_another_person_of_that_name_is_named(extractor: Extractor) -> None:
+    text = (
+        "Conservative spokesman Philip Harris toured Leeds on Monday. "
+        "Mr Harris accused Labour ministers of wasting public money on consultants."
+    )
+    accusations = [e for e in code(extractor, text) if e.plover_type == "ACCUSE"]
+    assert accusations and all(e.source is not None and e.source.country == "GBR" for e in accusations)

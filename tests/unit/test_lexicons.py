@@ -23,6 +23,7 @@ FILES = (
     "cameo.json",
     "modality.json",
     "confidence.json",
+    "negative_words.json",
 )
 KEYS = {
     "countries.jsonl": "code",
