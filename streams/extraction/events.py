@@ -98,6 +98,13 @@ def _asks_to_act(tok: Token) -> bool:
     )
 
 
+def _obliges(verb: Token) -> bool:
+    """ "has to go", "needed to take more action": the verb governs a to-infinitive."""
+    return verb.pos_ in ("VERB", "AUX") and any(
+        c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in verb.children
+    )
+
+
 def _nested(m: TriggerMatch, matched: dict[int, TriggerMatch]) -> bool:
     cur = m.token
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in cur.children):
@@ -206,7 +213,9 @@ class SentenceCoder:
         self._must = TriggerEntry(id="rule:must", lemma="must", pos="verb", cameo=modality.demand_code)
         #: "X said Y should have acted": criticism of what Y did (or did not do), from X to Y.
         self._reproach = TriggerEntry(id="rule:should-have", lemma="should", pos="verb", cameo=_CRITICIZE)
-        self._modals = modality.demand_modals
+        #: "X said Y has to act": a demand, kept apart from "must" in the trigger priors.
+        self._obligation = TriggerEntry(id="rule:has-to", lemma="have", pos="verb", cameo=modality.demand_code)
+        self._modals = modality.demand_modals | modality.obligation_verbs
         #: "X said Y had failed ...": a negative judgement of a political actor reported from another (ACCUSE).
         self._judged = TriggerEntry(id="rule:reported-criticism", lemma="say", pos="verb", cameo=_CRITICIZE)
         self._negative = negative_words
@@ -226,7 +235,8 @@ class SentenceCoder:
             tok = doc[i]
             if lowers[i] in self._mod.speech_verbs:
                 speeches.append(tok)
-            if lowers[i] in self._modals and tok.dep_ == "aux":
+            modal = lowers[i] in self._mod.demand_modals and tok.dep_ == "aux"
+            if modal or (lowers[i] in self._mod.obligation_verbs and _obliges(tok)):
                 musts.append(tok)
             if i in consumed or lowers[i] not in forms or tok.ent_type_ in _NOT_EVENT_ENTS:
                 continue
@@ -582,13 +592,16 @@ class SentenceCoder:
         return sources, targets
 
     def _demand(self, must: Token, actors: DocActors, dates: dict[int, Span]) -> list[CodedEvent]:
-        """ "X said (that) Y must (should) do Z" -> REQUEST from X to Y; "Y should have done Z" -> ACCUSE."""
-        verb = must.head
-        advice = must.lower_ in self._mod.advice_modals
+        """ "X said (that) Y must (should, has to) do Z" -> REQUEST from X to Y; "Y should have done Z" -> ACCUSE."""
+        obligation = must.dep_ != "aux"
+        verb = must if obligation else must.head
+        if obligation and any(c.dep_ == "aux" and c.lower_ in self._mod.future_modals for c in verb.children):
+            return []  # "the police would have to take officers off": a consequence foreseen, not a demand
+        advice = obligation or must.lower_ in self._mod.advice_modals
         perfect = any(c.dep_ == "aux" and c.lower_ == "have" and c.i > must.i for c in verb.children)
         if perfect and not advice:
             return []  # "must have known": an inference, not a demand
-        entry = self._reproach if perfect else self._must
+        entry = self._reproach if perfect else self._obligation if obligation else self._must
         carrier = verb.head
         if verb.dep_ == "ccomp" and carrier.lower_ in self._mod.speech_verbs:
             src_heads, direct = _subjects(carrier)
@@ -602,7 +615,8 @@ class SentenceCoder:
         if advice:
             targets = [t for t in targets if political(t)]
         sources = [a for a in _actors(src_heads, actors, {t.start for t in targets}) if actors.codable(a)]
-        if not sources or not targets:
+        pairs = [(s, t) for s, t in product(sources, targets) if s.name != t.name][:4]  # not "said he needs to"
+        if not pairs:
             return []
         match = TriggerMatch(entry, must, (must,), None)
         signals = ParseSignals(
@@ -618,7 +632,7 @@ class SentenceCoder:
             untargeted_act=False,
         )
         when = _date_for(carrier, dates)
-        return [CodedEvent(match, entry.cameo, s, t, signals, when) for s, t in list(product(sources, targets))[:4]]
+        return [CodedEvent(match, entry.cameo, s, t, signals, when) for s, t in pairs]
 
 
 #: Acts whose unnamed target is the actor's own country: protests and concessions, criticism, appeals, refusals

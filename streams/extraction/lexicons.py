@@ -149,6 +149,8 @@ class Modality:
     demand_modals: frozenset[str] = frozenset()
     #: ... of which these only to a political actor ("should" is advice: "people should be able to decide").
     advice_modals: frozenset[str] = frozenset()
+    #: Verbs of "X said Y has to / needs to ...": a demand too, to a political actor only.
+    obligation_verbs: frozenset[str] = frozenset()
     #: Who does a legal act reported in the passive without an agent ("three men were arrested": the police of
     #: where it happens, else of the men's country): trigger lemma -> a sector term.
     implied_authorities: dict[str, str] = field(default_factory=dict)

@@ -590,3 +590,10 @@ def test_a_leaders_surname_is_someone_else_when_another_person_of_that_name_is_n
     )
     accusations = [e for e in code(extractor, text) if e.plover_type == "ACCUSE"]
     assert accusations and all(e.source is not None and e.source.country == "GBR" for e in accusations)
+
+
+def test_has_to_in_reported_speech_is_a_demand_unless_foreseen(extractor: Extractor) -> None:
+    demand = code(extractor, "The Kenyan foreign minister said Uganda needed to withdraw its troops from the border.")
+    assert ("KEN", "REQUEST", "UGA") in triples(demand)
+    foreseen = code(extractor, "The Kenyan foreign minister said Uganda would have to withdraw its troops.")
+    assert ("KEN", "REQUEST", "UGA") not in triples(foreseen)
