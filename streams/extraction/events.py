@@ -271,6 +271,16 @@ class SentenceCoder:
                 out.extend(self._reported_criticism(speech, acts, hypo, actors, date_tokens))
         return out
 
+    def _main(self, tok: Token) -> bool:
+        """The sentence's main predicate, or its conjunct, or the content of a main speech verb ("X is providing
+        ..., the paper said")."""
+        if tok.dep_ == "conj":
+            tok = tok.head
+        head = tok.head
+        return tok.dep_ == "ROOT" or (
+            tok.dep_ == "ccomp" and head.dep_ == "ROOT" and head.lower_ in self._mod.speech_verbs
+        )
+
     def _judgement(self, tok: Token) -> bool:
         """A strongly negative word, not negated ("failed", "vacuous", "a big misjudgement")."""
         return tok.lower_ in self._negative and not any(c.dep_ == "neg" for c in (*tok.children, *tok.head.children))
@@ -491,7 +501,7 @@ class SentenceCoder:
             noun=entry.pos == "noun",
             weak=entry.weak,
             specific=bool(entry.specificity),
-            main=tok.dep_ == "ROOT" or (tok.dep_ == "conj" and tok.head.dep_ == "ROOT"),
+            main=self._main(tok),
             source_direct=direct,
             source_pronoun=any(s is not None and s.text.lower() in PRONOUNS for s in sources),
             source_missing=sources == [None],

@@ -81,6 +81,14 @@ def _phrases(tok: Token) -> set[str]:
     return words
 
 
+def _marked_clause(tok: Token, word: str) -> bool:
+    """ "called for their findings to be made public": the preposition marks a clause after the verb."""
+    return any(
+        c.dep_ in ("advcl", "ccomp") and c.i > tok.i and any(g.dep_ == "mark" and g.lower_ == word for g in c.children)
+        for c in tok.children
+    )
+
+
 class TriggerIndex:
     """Maps a token's lower-case form to the lexicon entries it can realise."""
 
@@ -127,13 +135,12 @@ class TriggerIndex:
             extra.append(prt)
         if e.prep:
             prep = next((c for c in tok.rights if c.dep_ in ("prep", "dative", "prt") and c.lower_ == e.prep), None)
-            if prep is None:
+            if prep is None and not _marked_clause(tok, e.prep):
                 return None
         if e.obj:
             for child in tok.children:
                 if child.dep_ in _OBJ_DEPS or child.dep_ in ("prep", "xcomp"):
                     if _phrases(child) & e.obj:
-                        # A prepositional object ends the trigger at its noun: "converged for a rally".
                         # A prepositional object ends the trigger at its noun: "converged for a rally".
                         pobj = next((g for g in child.children if g.dep_ == "pobj"), child)
                         obj = pobj if child.dep_ == "prep" else child

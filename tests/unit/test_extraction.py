@@ -597,3 +597,8 @@ def test_has_to_in_reported_speech_is_a_demand_unless_foreseen(extractor: Extrac
     assert ("KEN", "REQUEST", "UGA") in triples(demand)
     foreseen = code(extractor, "The Kenyan foreign minister said Uganda would have to withdraw its troops.")
     assert ("KEN", "REQUEST", "UGA") not in triples(foreseen)
+
+
+def test_a_call_for_a_clause_is_a_request(extractor: Extractor) -> None:
+    events = code(extractor, "The UN has called for the Kenyan government's findings to be made public.")
+    assert ("IGO", "REQUEST", "KEN") in triples(events)
