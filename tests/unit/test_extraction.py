@@ -183,6 +183,8 @@ def test_modality_and_recoding(extractor: Extractor, text: str, expected: tuple,
 
 def test_no_comment_is_not_a_rejection(extractor: Extractor) -> None:
     assert not code(extractor, "The French government declined to comment on the Spanish request.")
+    refused = code(extractor, "The French minister refused to deny claims that Spain had asked for help.")
+    assert not [e for e in refused if e.plover_type == "REJECT"]
 
 
 def test_unknown_people_and_firms_are_not_coded_as_sources_in_articles(extractor: Extractor) -> None:
