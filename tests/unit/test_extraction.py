@@ -604,3 +604,11 @@ def test_has_to_in_reported_speech_is_a_demand_unless_foreseen(extractor: Extrac
 def test_a_call_for_a_clause_is_a_request(extractor: Extractor) -> None:
     events = code(extractor, "The UN has called for the Kenyan government's findings to be made public.")
     assert ("IGO", "REQUEST", "KEN") in triples(events)
+
+
+def test_the_content_of_a_main_speech_verb_is_the_main_predicate(extractor: Extractor) -> None:
+    text = "Norway is sending food aid to Sudan, whose army is preparing an offensive, the agency said on Monday."
+    found = extractor.candidates([Article(id="t", body=text, published_at=PUBLISHED)], NOW)[0]
+    main = {e.plover_type: evidence.signals.main for e, evidence in found}
+    assert main["AID"] is True
+    assert main.get("ASSAULT", False) is False
