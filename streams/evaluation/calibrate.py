@@ -3,9 +3,10 @@
     python -m streams.evaluation.calibrate --articles DIR --sentences GSR.jsonl
 
 Samples: every event coded in the labelled training articles (streams/extraction/training, rows of
-DIR/train.csv), right when it fits a label of its sentence on type, source country and target country, its
-trigger prior fitted without its own fold; and every event coded from the one-sentence gold, right when of the
-gold type and a gold source country (each sentence reports one event, so the others count as wrong).
+DIR/train.csv), right when it fits a label of its article on type, source country and target country (the rule
+of the real-news gold), its trigger prior fitted without its own fold; and every event coded from the
+one-sentence gold, right when of the gold type and a gold source country (each sentence reports one event, so
+the others count as wrong).
 
 Thresholds: the pair (every event, an article's most confident event) in 0.00, 0.05 … 0.80 with the best event
 F1 on the labelled articles, each article scored by a model fitted without its fold, among the pairs that cost no

@@ -21,7 +21,7 @@ from typing import Any
 import orjson
 
 from schemas import Article, Event
-from streams.evaluation.articles import DEFAULT_PUBLISHED, read_rows
+from streams.evaluation.articles import DEFAULT_PUBLISHED, GoldEvent, match_article, read_rows
 from streams.extraction.confidence import Evidence
 from streams.extraction.extractor import Extractor
 from streams.extraction.trigger_priors import PRIORS_FILE, TriggerPriors
@@ -75,39 +75,31 @@ def _type_outcomes(record: dict[str, Any], candidates: list[tuple[Event, Evidenc
     ]
 
 
+def _as_gold(record: dict[str, Any]) -> list[GoldEvent]:
+    """An article's labels as real-news gold events (the trigger stands for the snippet), so that they are
+    matched by the rule of ``newsevents eval``."""
+    events = []
+    for sentence in record["sentences"].values():
+        for label in sentence["events"]:
+            target = (label.get("target") or {}).get("country")
+            source = (label["source"] or {}).get("country")
+            snippet = label.get("trigger") or ""
+            events.append(GoldEvent(snippet, label["type"], source, target, target is not None, label["optional"]))
+    return events
+
+
 def fits_label(record: dict[str, Any], event: Event) -> bool:
-    """The event's sentence is labelled with its type, source country and target country (any, when unlabelled)."""
-    return _label_of(_labelled_sentence(record, event)[1], event, set()) is not None
-
-
-def _label_of(labels: list[dict[str, Any]], event: Event, taken: set[int]) -> tuple[int, dict[str, Any]] | None:
-    for n, label in enumerate(labels):
-        source, target = label["source"] or {}, label.get("target") or {}
-        if n in taken or label["type"] != event.plover_type:
-            continue
-        if event.source is None or source.get("country") != event.source.country:
-            continue
-        if target.get("country") is None or (event.target is not None and event.target.country == target["country"]):
-            return n, label
-    return None
+    """The event fits a label of its article on type, source country and target country (as the real-news gold
+    is scored: the headline and the lead may both report the labelled act)."""
+    found = match_article(_as_gold(record), [event])
+    return bool(found.hits or found.ignored)
 
 
 def labelled_counts(record: dict[str, Any], events: list[Event]) -> tuple[int, int, int]:
-    """(right, wrong, required labels) of an article's emitted events, each label matched once: a right event fits
-    an unmatched label of its sentence; one fitting only optional labels counts neither way."""
-    taken: dict[str | None, set[int]] = {}
-    right = wrong = 0
-    for event in events:
-        key, labels = _labelled_sentence(record, event)
-        sentence_taken = taken.setdefault(key, set())
-        found = _label_of(labels, event, sentence_taken)
-        if found is None:
-            wrong += 1
-            continue
-        sentence_taken.add(found[0])
-        right += not found[1]["optional"]
-    required = sum(not label["optional"] for s in record["sentences"].values() for label in s["events"])
-    return right, wrong, required
+    """(right, wrong, required labels) of an article's emitted events, matched one-to-one by the rule of the
+    real-news gold: an event fitting only optional labels counts neither way."""
+    found = match_article(_as_gold(record), events)
+    return len(found.hits), len(found.false), len(found.hits) + len(found.misses)
 
 
 def _coded(extractor: Extractor, texts: list[str]) -> list[list[tuple[Event, Evidence]]]:
