@@ -308,24 +308,7 @@ class SentenceCoder:
             possessors = [t for t in clause.subtree if t.dep_ == "poss"]
             targets = [t for t in _actors(possessors, actors, set()) if political(t)]
         sources = [a for a in _actors(src_heads, actors, {t.start for t in targets}) if actors.codable(a)]
-        if not sources or not targets:
-            return []
-        match = TriggerMatch(self._judged, carrier, (carrier,), None)
-        signals = ParseSignals(
-            noun=False,
-            weak=True,
-            specific=False,
-            main=carrier.dep_ == "ROOT",
-            source_direct=direct,
-            source_pronoun=any(a.text.lower() in PRONOUNS for a in sources),
-            source_missing=False,
-            target_parsed=True,
-            target_guessed=False,
-            untargeted_act=False,
-        )
-        when = _date_for(carrier, dates)
-        pairs = [(s, t) for s, t in product(sources, targets) if s.name != t.name][:4]
-        return [CodedEvent(match, _CRITICIZE, s, t, signals, when) for s, t in pairs]
+        return _reported(self._judged, carrier, carrier, sources, targets, direct, dates, weak=True)
 
     def _act_complement(self, tok: Token) -> bool:
         """An object, infinitive or prepositional complement: what a speech-act verb asks, agrees or warns of; not a
@@ -625,24 +608,38 @@ class SentenceCoder:
         if advice:
             targets = [t for t in targets if political(t)]
         sources = [a for a in _actors(src_heads, actors, {t.start for t in targets}) if actors.codable(a)]
-        pairs = [(s, t) for s, t in product(sources, targets) if s.name != t.name][:4]  # not "said he needs to"
-        if not pairs:
-            return []
-        match = TriggerMatch(entry, must, (must,), None)
-        signals = ParseSignals(
-            noun=False,
-            weak=False,
-            specific=False,
-            main=carrier.dep_ == "ROOT",
-            source_direct=direct,
-            source_pronoun=any(a.text.lower() in PRONOUNS for a in sources),
-            source_missing=False,
-            target_parsed=True,
-            target_guessed=False,
-            untargeted_act=False,
-        )
-        when = _date_for(carrier, dates)
-        return [CodedEvent(match, entry.cameo, s, t, signals, when) for s, t in pairs]
+        return _reported(entry, must, carrier, sources, targets, direct, dates, weak=False)
+
+
+def _reported(
+    entry: TriggerEntry,
+    trigger: Token,
+    carrier: Token,
+    sources: list[Actor],
+    targets: list[Actor],
+    direct: bool,
+    dates: dict[int, Span],
+    *,
+    weak: bool,
+) -> list[CodedEvent]:
+    """The events of a rule read off a speech verb (``carrier``: "X said Y must ...", "X said Y had failed ..."):
+    from each speaker to each other actor, at most four."""
+    pairs = [(s, t) for s, t in product(sources, targets) if s.name != t.name][:4]  # not "said he needs to"
+    signals = ParseSignals(
+        noun=False,
+        weak=weak,
+        specific=False,
+        main=carrier.dep_ == "ROOT",
+        source_direct=direct,
+        source_pronoun=any(a.text.lower() in PRONOUNS for a in sources),
+        source_missing=False,
+        target_parsed=True,
+        target_guessed=False,
+        untargeted_act=False,
+    )
+    match = TriggerMatch(entry, trigger, (trigger,), None)
+    when = _date_for(carrier, dates)
+    return [CodedEvent(match, entry.cameo, s, t, signals, when) for s, t in pairs]
 
 
 #: Acts whose unnamed target is the actor's own country: protests and concessions, criticism, appeals, refusals
