@@ -27,11 +27,12 @@ from prometheus_client import CollectorRegistry
 
 from streams import faust_fixes
 from streams.extraction import Extractor
+from streams.faust_send import partition_for_key, send_now
 from streams.metrics import FAUST_METRICS_PREFIX, PipelineMetrics, StoryMetrics
 from streams.pipeline import BatchProcessor, InputRecord, Outcome, OutputRecord
 from streams.settings import Settings
 from streams.stories_agent import STORIES_COMMIT_INTERVAL, StoriesAgent
-from streams.topics import ACTORS, ARTICLES, DEAD_LETTERS, EVENTS, PROCESSED, through_topic
+from streams.topics import ARTICLES, through_topic
 from streams.transactions import PartitionTransactions
 
 __all__ = ["FATAL_EXIT_CODE", "create_app"]
@@ -77,6 +78,7 @@ def create_app(settings: Settings, extractor: Extractor, registry: CollectorRegi
         producer_metadata_max_age_ms=int(settings.metadata_max_age * 1000),
         key_serializer="raw",
         value_serializer="raw",
+        producer_partitioner=partition_for_key,
         **commits,
     )
     setup_prometheus_sensors(app, registry=registry, name_prefix=FAUST_METRICS_PREFIX)
@@ -119,7 +121,6 @@ class ExtractEventsAgent:
         self.extractor = extractor
         self.metrics = metrics
         self.articles = self._topic(ARTICLES)
-        self.outputs = {settings.topic(name): self._topic(name) for name in (EVENTS, ACTORS, DEAD_LETTERS, PROCESSED)}
         self.transactions = (
             PartitionTransactions(settings.broker or "", settings.app_id, app.conf.producer_request_timeout)
             if settings.processing_guarantee == "exactly_once"
@@ -234,10 +235,7 @@ class ExtractEventsAgent:
                 await self._emit(processor, part, now, partial(_send_via_producer, producer), resend=False)
 
     async def _send_via_faust(self, record: OutputRecord) -> Awaitable[object]:
-        # force=True: send now instead of attaching to the consumed event, so we can await the acks.
-        return await self.outputs[record.topic].send(
-            key=record.key, value=record.value, headers=list(record.headers), force=True
-        )
+        return await send_now(self.app, record.topic, record.key, record.value, record.headers)
 
     async def _send_all(self, records: list[OutputRecord], send: Send, *, resend: bool) -> list[BaseException | None]:
         """Produce ``records`` with ``send`` until the broker acknowledged each; return per-record errors.
