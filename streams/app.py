@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from importlib.metadata import version
-from typing import NoReturn
+from typing import NoReturn, cast
 
 import faust
 from aiokafka import AIOKafkaProducer, TopicPartition
@@ -150,9 +150,9 @@ class ExtractEventsAgent:
         self.consuming = True
         delivering: asyncio.Task[None] | None = None
         try:
-            # noack_take yields events and leaves acking them to us (typed as yielding values).
             async for batch in stream.noack_take(self.settings.batch_size, within=self.settings.batch_timeout):
-                events: list[faust.EventT] = list(batch)
+                # noack_take yields events (typed as values) and leaves acking them to us.
+                events = cast("list[faust.EventT]", list(batch))
                 try:
                     outcomes = await self._process(processor, events)
                 except Exception:  # noqa: BLE001 - any failure here would lose the batch: exit unacked
