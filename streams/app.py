@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from importlib.metadata import version
-from typing import NoReturn
+from typing import NoReturn, cast
 
 import faust
 from aiokafka import AIOKafkaProducer, TopicPartition
@@ -27,11 +27,12 @@ from prometheus_client import CollectorRegistry
 
 from streams import faust_fixes
 from streams.extraction import Extractor
+from streams.faust_send import partition_for_key, send_now
 from streams.metrics import FAUST_METRICS_PREFIX, PipelineMetrics, StoryMetrics
 from streams.pipeline import BatchProcessor, InputRecord, Outcome, OutputRecord
 from streams.settings import Settings
 from streams.stories_agent import STORIES_COMMIT_INTERVAL, StoriesAgent
-from streams.topics import ACTORS, ARTICLES, DEAD_LETTERS, EVENTS, PROCESSED, through_topic
+from streams.topics import ARTICLES, through_topic
 from streams.transactions import PartitionTransactions
 
 __all__ = ["FATAL_EXIT_CODE", "create_app"]
@@ -77,6 +78,7 @@ def create_app(settings: Settings, extractor: Extractor, registry: CollectorRegi
         producer_metadata_max_age_ms=int(settings.metadata_max_age * 1000),
         key_serializer="raw",
         value_serializer="raw",
+        producer_partitioner=partition_for_key,
         **commits,
     )
     setup_prometheus_sensors(app, registry=registry, name_prefix=FAUST_METRICS_PREFIX)
@@ -119,7 +121,6 @@ class ExtractEventsAgent:
         self.extractor = extractor
         self.metrics = metrics
         self.articles = self._topic(ARTICLES)
-        self.outputs = {settings.topic(name): self._topic(name) for name in (EVENTS, ACTORS, DEAD_LETTERS, PROCESSED)}
         self.transactions = (
             PartitionTransactions(settings.broker or "", settings.app_id, app.conf.producer_request_timeout)
             if settings.processing_guarantee == "exactly_once"
@@ -135,9 +136,11 @@ class ExtractEventsAgent:
     async def run(self, stream: faust.StreamT) -> None:
         """The agent body: process batches until the stream ends.
 
-        A batch is either fully delivered or the process exits without committing it: Faust's
-        ``take_events`` acks a batch whose handler raised, and its supervisor would then restart the
-        agent past it, so an exception escaping here would lose the batch and the events buffered after it.
+        A batch's output is delivered while the next batch is coded: coding runs in a thread, delivery on the
+        event loop, one batch after the other (a batch is delivered only once the previous one was). A batch's
+        input offsets are acked only once its markers are acknowledged. A batch that cannot be delivered exits
+        the process without acking: Faust's ``take_events`` would ack a batch whose handler raised, and its
+        supervisor would then restart the agent past it, losing the batch and the events buffered after it.
         For the same reason a crash outside a batch exits too, instead of restarting the agent in a loop.
         """
         extractor = self.extractor
@@ -145,12 +148,20 @@ class ExtractEventsAgent:
         self.metrics.model_load_seconds.set(extractor.load_seconds)
         self.metrics.build_info.info({"version": version("newsevents"), "model": extractor.model_name})
         self.consuming = True
+        delivering: asyncio.Task[None] | None = None
         try:
-            async for batch in stream.take_events(self.settings.batch_size, within=self.settings.batch_timeout):
+            async for batch in stream.noack_take(self.settings.batch_size, within=self.settings.batch_timeout):
+                # noack_take yields events (typed as values) and leaves acking them to us.
+                events = cast("list[faust.EventT]", list(batch))
                 try:
-                    await self._handle(processor, batch)
-                except Exception:  # noqa: BLE001 - any failure here would lose the batch: exit uncommitted
+                    outcomes = await self._process(processor, events)
+                except Exception:  # noqa: BLE001 - any failure here would lose the batch: exit unacked
                     _exit("could not deliver the output of a batch; exiting without committing it")
+                if delivering is not None:
+                    await delivering
+                delivering = asyncio.create_task(self._deliver(processor, stream, events, outcomes))
+            if delivering is not None:
+                await delivering
         except Exception:  # noqa: BLE001 - the agent itself failed: let the orchestrator restart the worker
             _exit("the extract_events agent crashed; exiting so that the worker is restarted")
         self.consuming = False
@@ -167,7 +178,8 @@ class ExtractEventsAgent:
         assert self.transactions is not None
         await self.transactions.close(TopicPartition(tp.topic, tp.partition) for tp in revoked)
 
-    async def _handle(self, processor: BatchProcessor, batch: Sequence[faust.EventT]) -> None:
+    async def _process(self, processor: BatchProcessor, batch: Sequence[faust.EventT]) -> list[Outcome]:
+        """Decode and code ``batch`` in a thread, so the event loop keeps fetching and delivering meanwhile."""
         records = [
             InputRecord(
                 topic=e.message.topic,
@@ -188,12 +200,23 @@ class ExtractEventsAgent:
         extracted = sum(1 for o in outcomes if o.status == "ok")
         for _ in range(extracted):
             self.metrics.article_extraction_seconds.observe(elapsed / extracted)
-        now = dt.datetime.now(dt.UTC)
-        if self.transactions is None:
-            await self._emit(processor, outcomes, now, self._send_via_faust, resend=True)
-        else:
-            await self._emit_in_transactions(processor, outcomes, now, self.transactions)
-        self._count(outcomes, now)
+        return outcomes
+
+    async def _deliver(
+        self, processor: BatchProcessor, stream: faust.StreamT, batch: Sequence[faust.EventT], outcomes: list[Outcome]
+    ) -> None:
+        """Emit the outcomes of ``batch``, then ack its events; exit without acking when that fails."""
+        try:
+            now = dt.datetime.now(dt.UTC)
+            if self.transactions is None:
+                await self._emit(processor, outcomes, now, self._send_via_faust, resend=True)
+            else:
+                await self._emit_in_transactions(processor, outcomes, now, self.transactions)
+            for event in batch:
+                await stream.ack(event)
+            self._count(outcomes, now)
+        except Exception:  # noqa: BLE001 - any failure here would lose the batch: exit unacked
+            _exit("could not deliver the output of a batch; exiting without committing it")
 
     async def _emit_in_transactions(
         self, processor: BatchProcessor, outcomes: list[Outcome], now: dt.datetime, transactions: PartitionTransactions
@@ -212,10 +235,7 @@ class ExtractEventsAgent:
                 await self._emit(processor, part, now, partial(_send_via_producer, producer), resend=False)
 
     async def _send_via_faust(self, record: OutputRecord) -> Awaitable[object]:
-        # force=True: send now instead of attaching to the consumed event, so we can await the acks.
-        return await self.outputs[record.topic].send(
-            key=record.key, value=record.value, headers=list(record.headers), force=True
-        )
+        return await send_now(self.app, record.topic, record.key, record.value, record.headers)
 
     async def _send_all(self, records: list[OutputRecord], send: Send, *, resend: bool) -> list[BaseException | None]:
         """Produce ``records`` with ``send`` until the broker acknowledged each; return per-record errors.

@@ -12,6 +12,7 @@ import faust
 from pydantic import ValidationError
 
 from schemas import Event
+from streams.faust_send import send_now
 from streams.metrics import StoryMetrics
 from streams.settings import Settings
 from streams.stories import Aggregator, AggregatorLimits, StagedWrites, Update, dyad_key, partition_key
@@ -61,7 +62,6 @@ class StoriesAgent:
             value_type=bytes,
             internal=True,
         )
-        self.outputs = {name: self._topic(name) for name in (STORIES, STORY_MENTIONS, *_DYAD_TOPICS.values())}
         self.table = app.Table(
             AGGREGATES_TABLE,
             partitions=settings.partitions,
@@ -137,11 +137,9 @@ class StoriesAgent:
             (STORY_MENTIONS, mention.event_id, mention.model_dump_json()),
             *((_DYAD_TOPICS[d.window], dyad_key(d), d.model_dump_json()) for d in update.dyads),
         ]
-        # force=True: sent now, not at the next commit, so the acknowledgements can be awaited.
-        acks = [
-            await self.outputs[topic].send(key=key.encode(), value=value.encode(), force=True)
-            for topic, key, value in records
-        ]
+        # Sent now, not at the next commit, so the acknowledgements can be awaited.
+        topic = self.settings.topic
+        acks = [await send_now(self.app, topic(name), key.encode(), value.encode()) for name, key, value in records]
         await asyncio.gather(*acks)
         for dyad in update.dyads:
             if dyad.window == "1d":

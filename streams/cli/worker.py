@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import click
 
@@ -53,6 +54,11 @@ def command(broker: str | None, web_port: int | None, loglevel: str) -> None:
         )
         raise click.ClickException(message) from exc
     click.echo(f"model {model} and lexicons loaded in {extractor.load_seconds:.1f} s", err=True)
+    # The model and lexicons are some 230,000 objects that live as long as the process: keep them out of the
+    # cyclic garbage collector, whose full passes otherwise walked them all with the GIL held (0.2-0.4 s of
+    # the event loop's CPU per 300 articles, stalling the coding thread meanwhile; 0.04 s frozen).
+    gc.collect()
+    gc.freeze()
     # Faust runs on the thread's current loop: create it here and reuse it for topic creation.
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)

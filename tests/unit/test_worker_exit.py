@@ -21,7 +21,7 @@ from streams.metrics import PipelineMetrics
 from streams.settings import Settings
 
 class BrokenStream:
-    async def take_events(self, size, within):
+    async def noack_take(self, size, within):
         raise RuntimeError("the consumer broke")
         yield
 
