@@ -215,7 +215,10 @@ class SentenceCoder:
         self._reproach = TriggerEntry(id="rule:should-have", lemma="should", pos="verb", cameo=_CRITICIZE)
         #: "X said Y has to act": a demand, kept apart from "must" in the trigger priors.
         self._obligation = TriggerEntry(id="rule:has-to", lemma="have", pos="verb", cameo=modality.demand_code)
-        self._modals = modality.demand_modals | modality.obligation_verbs
+        #: Words a sentence is scanned for: triggers, modals and speech verbs (one lookup per token).
+        self._watched = index.forms | modality.demand_modals | modality.obligation_verbs | modality.speech_verbs
+        #: Words that make reported content speculation ("said Y may fail", "... if talks founder").
+        self._unsure = modality.speculative_modals | modality.conditional_marks
         #: "X said Y had failed ...": a negative judgement of a political actor reported from another (ACCUSE).
         self._judged = TriggerEntry(id="rule:reported-criticism", lemma="say", pos="verb", cameo=_CRITICIZE)
         self._negative = negative_words
@@ -230,7 +233,7 @@ class SentenceCoder:
         speeches: list[Token] = []
         doc, lowers, forms = sent.doc, actors.lowers, self._index.forms
         for i in range(sent.start, sent.end):
-            if lowers[i] not in self._modals and lowers[i] not in forms and lowers[i] not in self._mod.speech_verbs:
+            if lowers[i] not in self._watched:
                 continue  # most words: no Token object is made
             tok = doc[i]
             if lowers[i] in self._mod.speech_verbs:
@@ -296,8 +299,7 @@ class SentenceCoder:
         first, last = clause.left_edge.i, clause.right_edge.i
         if any(first <= i <= last for i in acts) or any(a <= last and first < b for a, b in hypo):
             return []  # an act inside is coded (or dropped) by its own rules; a hypothetical judges no one
-        unsure = self._mod.speculative_modals | self._mod.conditional_marks
-        if any(t.lower_ in unsure for t in clause.subtree):
+        if any(t.lower_ in self._unsure for t in clause.subtree):
             return []  # "said Y may fail", "... if talks founder": speculation
         if not any(self._judgement(t) for t in clause.subtree):
             return []
