@@ -156,7 +156,7 @@ class ExtractEventsAgent:
                 try:
                     outcomes = await self._process(processor, events)
                 except Exception:  # noqa: BLE001 - any failure here would lose the batch: exit unacked
-                    _exit("could not deliver the output of a batch; exiting without committing it")
+                    _exit("could not code a batch; exiting without committing it")
                 if delivering is not None:
                     await delivering
                 delivering = asyncio.create_task(self._deliver(processor, stream, events, outcomes))
