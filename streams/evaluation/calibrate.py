@@ -53,7 +53,7 @@ def _scored(cands: Coded, model: ConfidenceModel) -> list[Event]:
 
 
 def _sentence_accuracy(gold: list[GoldRecord], found: list[Coded], model: ConfidenceModel) -> float:
-    return score(gold, [emitted(_scored(c, model), model) for c in found], seconds=1.0).type_accuracy
+    return score(gold, [emitted(_scored(c, model), model, lone=True) for c in found], seconds=1.0).type_accuracy
 
 
 def _sentence_samples(gold: list[GoldRecord], found: list[Coded]) -> list[tuple[Evidence, bool]]:
@@ -80,7 +80,7 @@ def _labelled_samples(
 def _held_out_f1(records: list[dict[str, Any]], scored: list[list[Event]], thresholds: ConfidenceModel) -> float:
     right = wrong = required = 0
     for rec, events in zip(records, scored, strict=True):
-        r, w, q = labelled_counts(rec, emitted(events, thresholds))
+        r, w, q = labelled_counts(rec, emitted(events, thresholds, lone=False))
         right, wrong, required = right + r, wrong + w, required + q
     return 2 * right / (2 * right + wrong + (required - right)) if right else 0.0
 

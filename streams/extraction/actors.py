@@ -24,6 +24,8 @@ _NP_DEPS = frozenset(
 #: Labels by which a modifier hangs on the head it describes (climbed to find a mention's phrase head).
 _MOD_DEPS = frozenset({"compound", "amod", "poss", "nmod", "flat", "case"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
+#: Mentions that name a state itself.
+_STATE_KINDS = frozenset({"country", "capital", "seat"})
 _THING_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
 PRONOUNS = _PERSON_PRONOUNS | _THING_PRONOUNS
 #: Sectors whose bare mention ("police", "the government") is taken to belong to the article's main country.
@@ -576,6 +578,17 @@ class DocActors:
         if actor.sector in ("PTY", "OPP", "LEG"):
             return True
         return self._kind_at(actor.start) in ("leader", "person") and actor.sector not in ("MIL", "REB", "COP")
+
+    def judgeable(self, actor: Actor, heads: list[Token]) -> bool:
+        """Whom reported criticism can judge: a political body, a person, or a state named as the phrase's head
+        ("Britain is heading in the wrong direction"); not a country's people ("Britons"), a pronoun standing for
+        a thing or a country ("it"), nor a country modifying something else ("the US trade deficit")."""
+        if actor.sector is not None:
+            return True
+        kind = self._kind_at(actor.start)
+        if kind in ("leader", "person") or actor.text.lower() in _PERSON_PRONOUNS:
+            return True
+        return kind in _STATE_KINDS and any(actor.start <= h.idx < actor.end for h in heads)
 
     def _kind_at(self, offset: int) -> str | None:
         tok = self.doc.char_span(offset, offset + 1, alignment_mode="expand")

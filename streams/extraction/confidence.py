@@ -2,9 +2,10 @@
 and the one-sentence gold.
 
 ``lexicons/confidence.json`` holds the coefficients and the emission threshold, written by
-``python -m streams.evaluation.calibrate`` (docs/coder.md). An article's events at or above ``min_confidence`` are
-emitted, and its most confident event also when at or above ``min_confidence_best``: a news article reports at
-least one happening, and its likeliest event is the best guess of which.
+``python -m streams.evaluation.calibrate`` (docs/coder.md). A text's events at or above ``min_confidence`` are
+emitted; a lone sentence's most confident event also when at or above ``min_confidence_best``: a sentence sent
+on its own is sent because it reports something, and its likeliest event is the best guess of what. In an
+article a weak top event is more often noise (a background clause, a figure of speech) than the story.
 """
 
 from __future__ import annotations
@@ -80,9 +81,12 @@ class ConfidenceModel:
     min_confidence: float
     min_confidence_best: float
 
-    def emits(self, confidence: float, best: float) -> bool:
-        """Whether an event of this confidence is emitted, in an article whose most confident event has ``best``."""
-        return confidence >= self.min_confidence or (confidence >= best and confidence >= self.min_confidence_best)
+    def emits(self, confidence: float, best: float | None) -> bool:
+        """Whether an event of this confidence is emitted, in a lone sentence whose most confident event has ``best``
+        (None in an article)."""
+        if confidence >= self.min_confidence:
+            return True
+        return best is not None and confidence >= best and confidence >= self.min_confidence_best
 
     def __call__(self, evidence: Evidence) -> float:
         z = self.intercept + sum(w * x for w, x in zip(self.weights, evidence.vector(), strict=True))

@@ -40,6 +40,8 @@ _WHERE = LOCATIVE - {"from", "into"}
 _PLACE_KINDS = frozenset({"country", "capital", "seat", "place"})
 #: Types whose acts need not be done to anyone: promises, resignations, protests, mobilisation.
 _UNDIRECTED = frozenset({"AGREE", "RETREAT", "PROTEST", "MOBILIZE"})
+#: Acts two coordinated parties do with each other when no one else is named ("the EU and the US agreed").
+_MUTUAL = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 #: Sectors that act for a state: a warning that one of them will act is the state's threat.
 _STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "SPY"})
 #: "A scathing attack on X" is criticism (CAMEO 111), not force.
@@ -305,10 +307,10 @@ class SentenceCoder:
             return []
         src_heads, direct = _subjects(carrier)
         heads = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
-        targets = [t for t in _actors(heads, actors, set()) if political(t)]
+        targets = [t for t in _actors(heads, actors, set()) if political(t) and actors.judgeable(t, heads)]
         if not targets:
-            possessors = [t for t in clause.subtree if t.dep_ == "poss"]
-            targets = [t for t in _actors(possessors, actors, set()) if political(t)]
+            heads = [t for t in clause.subtree if t.dep_ == "poss"]
+            targets = [t for t in _actors(heads, actors, set()) if political(t) and actors.judgeable(t, heads)]
         sources = [a for a in _actors(src_heads, actors, {t.start for t in targets}) if actors.codable(a)]
         return _reported(self._judged, carrier, carrier, sources, targets, direct, dates, weak=True)
 
@@ -455,8 +457,12 @@ class SentenceCoder:
             if not parsed:
                 return []  # "warned there was a real risk"
             cameo = _CRITICIZE  # "warned Labour and the Tories they were pandering to prejudice"
-        # "Both sides agreed to reopen talks": each side acts towards the other.
-        pair = not targets and len(sources) == 2 and src_heads[0].lower_ in actors.gaz.collective_pairs
+        # "Both sides agreed to reopen talks", "Chile and Peru agreed ...": each side acts towards the other.
+        pair = (
+            not targets
+            and len(sources) == 2
+            and (src_heads[0].lower_ in actors.gaz.collective_pairs or _mutual(self._cameo[cameo].plover, sources))
+        )
         if not targets and entry.pos == "verb" and not pair:
             fallback = _clause_actor(tok, actors, avoid, src_countries)
             if fallback is not None:
@@ -663,6 +669,12 @@ def _domestic_target(cameo: str, plover: str, source: Actor | None, actors: DocA
     name = actors.gaz.country_names.get(source.country, source.country)
     # The government, unless the government itself acts: then its own people ("apologised to two families").
     return source.model_copy(update={"name": name, "sector": None if source.sector == "GOV" else "GOV"})
+
+
+def _mutual(plover: str, sources: list[Actor | None]) -> bool:
+    """Two parties of different countries doing a mutual act together: each acts towards the other."""
+    first, second = sources
+    return plover in _MUTUAL and first is not None and second is not None and first.country != second.country
 
 
 def _own(head: Token, countries: set[str | None], actors: DocActors) -> bool:

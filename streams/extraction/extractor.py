@@ -84,9 +84,10 @@ def merge_repeated(events: list[Event]) -> list[Event]:
     return [e for e in events if id(e) in kept]
 
 
-def emitted(events: list[Event], model: ConfidenceModel) -> list[Event]:
-    """The events of one article that ``model``'s thresholds let through, repeated mentions merged."""
-    best = max((e.confidence for e in events), default=1.0)
+def emitted(events: list[Event], model: ConfidenceModel, *, lone: bool) -> list[Event]:
+    """The events of one text that ``model``'s thresholds let through, repeated mentions merged; ``lone``: the text
+    is too short to be an article (a sentence or two), so its most confident event has a threshold of its own."""
+    best = max((e.confidence for e in events), default=1.0) if lone else None
     return merge_repeated([e for e in events if model.emits(e.confidence, best)])
 
 
@@ -156,7 +157,7 @@ class Extractor:
 
     def _code(self, article: Article, doc: Doc, extracted_at: dt.datetime) -> ArticleExtraction:
         found, actors = self._candidates(article, doc, extracted_at)
-        events = emitted([e for e, _ in found], self._confidence)
+        events = emitted([e for e, _ in found], self._confidence, lone=not actors.long_enough)
         # Every resolved mention: noun phrases, plus pronouns resolved as event arguments ("it", "he").
         placed = [(actors.sent_of[idx], a) for idx, a, _ in actors.resolved()]
         spans = {(a.start, a.end) for _, a in placed}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from pathlib import Path
 
+from schemas import Actor, Event, Trigger
 from streams.extraction.confidence import ConfidenceModel, Evidence, Placement
 from streams.extraction.events import ParseSignals
+from streams.extraction.extractor import emitted
 from streams.extraction.trigger_priors import TriggerPriors, prior_key
 
 _PARSE = ParseSignals(
@@ -46,12 +49,43 @@ def test_dump_and_load_round_trip(tmp_path: Path) -> None:
     assert ConfidenceModel.load(path) == model
 
 
-def test_an_articles_most_confident_event_has_its_own_threshold() -> None:
+def test_a_lone_sentences_most_confident_event_has_its_own_threshold() -> None:
     model = ConfidenceModel(0.0, (0.0,) * _WIDTH, min_confidence=0.5, min_confidence_best=0.2)
     assert model.emits(0.6, best=0.9)
     assert not model.emits(0.4, best=0.9)  # not the best: the general threshold
     assert model.emits(0.4, best=0.4)
     assert not model.emits(0.1, best=0.1)
+    assert model.emits(0.6, best=None)
+    assert not model.emits(0.4, best=None)  # in an article the best event has no threshold of its own
+
+
+def _event(confidence: float, source: str) -> Event:
+    day = dt.datetime(2005, 1, 1, tzinfo=dt.UTC)
+    actor = Actor(text=source, name=source, country="GBR", sector="GOV", start=0, end=len(source))
+    return Event(
+        event_id=source,
+        article_id="a",
+        sentence_index=0,
+        sentence="s",
+        date=day.date(),
+        plover_type="ACCUSE",
+        cameo_code="111",
+        cameo_root="11",
+        quad_class=3,
+        goldstein=-2.0,
+        source=actor,
+        target=None,
+        trigger=Trigger(text="t", start=0, end=1),
+        confidence=confidence,
+        extracted_at=day,
+    )
+
+
+def test_only_a_lone_sentence_keeps_its_weak_top_event() -> None:
+    model = ConfidenceModel(0.0, (0.0,) * _WIDTH, min_confidence=0.5, min_confidence_best=0.2)
+    events = [_event(0.3, "a"), _event(0.25, "b")]
+    assert [e.event_id for e in emitted(events, model, lone=True)] == ["a"]
+    assert emitted(events, model, lone=False) == []
 
 
 def test_priors_pull_rare_triggers_towards_their_types_rate(tmp_path: Path) -> None:

@@ -138,6 +138,11 @@ def test_coordinated_subjects_give_one_event_each(extractor: Extractor) -> None:
     assert {("EGY", "SUPPORT", "IRQ"), ("JOR", "SUPPORT", "IRQ")} <= got  # CAMEO 057 sign formal agreement
 
 
+def test_two_parties_agreeing_with_no_one_else_named_agree_with_each_other(extractor: Extractor) -> None:
+    got = triples(code(extractor, "Chile and Peru agreed to reopen their border crossings."))
+    assert {("CHL", "AGREE", "PER"), ("PER", "AGREE", "CHL")} <= got
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -577,6 +582,9 @@ def test_should_have_done_is_criticism_and_must_have_is_an_inference(extractor: 
         ("The Tanzanian opposition leader said the Kenyan government had not failed its farmers.", False),
         ("The Tanzanian opposition leader said the Kenyan government may fail its farmers.", False),
         ("The Tanzanian opposition leader said the Kenyan government had opened a new bridge.", False),
+        ("The Tanzanian opposition leader said Kenya had failed its farmers.", True),
+        ("The Tanzanian opposition leader said Kenyans had suffered terrible losses.", False),
+        ("The Tanzanian opposition leader said the Kenya example showed terrible failures.", False),
     ],
 )
 def test_a_reported_negative_judgement_of_a_political_actor_is_criticism(
