@@ -321,10 +321,14 @@ class SentenceCoder:
         return not question and any(c.dep_ in ("dobj", "xcomp", "prep", "dative") for c in tok.children)
 
     def _idle(self, m: TriggerMatch) -> bool:
-        """A sense of the trigger that names no event: "met its target", "put in charge"."""
+        """A sense of the trigger that names no event: "met its target", "agreed with everything", "put in charge"."""
         objects = self._mod.idle_objects.get(m.entry.lemma)
         if objects and m.entry.pos == "verb":
             return any(c.dep_ == "dobj" and c.lower_ in objects for c in m.token.children)
+        preps = self._mod.idle_preps.get(m.entry.lemma)
+        if preps and m.entry.pos == "verb":
+            complements = [c for c in m.token.children if c.dep_ in ("dobj", "xcomp", "ccomp", "prep", "dative")]
+            return bool(complements) and all(c.dep_ == "prep" and c.lower_ in preps for c in complements)
         governors = self._mod.idle_governors.get(m.entry.lemma)
         return bool(governors) and m.entry.pos == "noun" and m.token.head.lower_ in governors
 

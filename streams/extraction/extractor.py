@@ -72,16 +72,16 @@ def _placement(event: Event, ev: CodedEvent, sent_start: int, body: str, day: dt
 
 
 def merge_repeated(events: list[Event]) -> list[Event]:
-    """One event per type, source, target country and date in an article (the headline and the lead report one
-    act twice, naming its target "Labour" once and "the government" once): the most confident mention stays."""
-    best: dict[tuple[str | None, ...], Event] = {}
-    for event in events:
-        target = event.target.country if event.target else None
-        key = (event.plover_type, *actor_key(event.source), target, event.date.isoformat())
-        if key not in best or event.confidence > best[key].confidence:
-            best[key] = event
-    kept = {id(e) for e in best.values()}
-    return [e for e in events if id(e) in kept]
+    """The headline's events that the body reports again are dropped (same type, source, target country and date):
+    "Blair hails deal" and the lead's "Tony Blair has hailed the deal" are one act. Every other event stays: a second
+    statement of the same speaker against the same side is a statement of its own."""
+    body = {_happening(e) for e in events if e.sentence_index > 0}
+    return [e for e in events if e.sentence_index > 0 or _happening(e) not in body]
+
+
+def _happening(event: Event) -> tuple[str | None, ...]:
+    target = event.target.country if event.target else None
+    return (event.plover_type, *actor_key(event.source), target, event.date.isoformat())
 
 
 def emitted(events: list[Event], model: ConfidenceModel, *, lone: bool) -> list[Event]:

@@ -126,6 +126,8 @@ class Modality:
     demand_code: str
     #: Objects with which a trigger verb names no event: "meet a target", "meet their concerns".
     idle_objects: dict[str, frozenset[str]]
+    #: Prepositions that, as a verb's only complement, make it no act: "agreed with everything she did" (an opinion).
+    idle_preps: dict[str, frozenset[str]]
     #: Words governing a trigger noun in a sense that is no event: "in charge", "took charge".
     idle_governors: dict[str, frozenset[str]]
     #: Role nouns of sport, show business and commerce: a phrase naming one is no political actor ("Welsh runner").
@@ -347,7 +349,10 @@ def _modality(cameo: dict[str, CameoCode], sectors: dict[str, str]) -> Modality:
     keys = [k for t in tables for k in raw[t]]
     _check(all(k in PLOVER_TYPES or k in cameo for k in keys), "modality.json", "unknown type or code key")
     words = {k: frozenset(v) for k, v in raw.items() if isinstance(v, list)}
-    senses = {t: {lemma: frozenset(ws) for lemma, ws in raw[t].items()} for t in ("idle_objects", "idle_governors")}
+    senses = {
+        t: {lemma: frozenset(ws) for lemma, ws in raw[t].items()}
+        for t in ("idle_objects", "idle_preps", "idle_governors")
+    }
     _check(set(raw["implied_authorities"].values()) <= set(sectors), "modality.json", "authority not in sectors.jsonl")
     return Modality(**words, **{t: dict(raw[t]) for t in tables}, **senses, preparation_code=raw["preparation_code"],
                     demand_code=raw["demand_code"], implied_authorities=dict(raw["implied_authorities"]))  # fmt: skip

@@ -394,6 +394,26 @@ def test_one_actor_is_never_both_sides_and_a_happening_is_coded_once(extractor: 
     assert len(keys) == len(set(keys))
 
 
+def test_each_statement_of_a_speaker_is_an_event_of_its_own(extractor: Extractor) -> None:
+    text = (
+        "Labour leader Ed Harding toured Leeds on Monday. Mr Harding accused the Conservatives of wasting public "
+        "money on consultants. Later Mr Harding accused the Conservatives of misleading voters about the budget."
+    )
+    accusations = [e for e in code(extractor, text) if e.plover_type == "ACCUSE"]
+    assert sorted(e.sentence_index for e in accusations) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Kenyan president said he agreed with everything the Ugandan government had done.",
+        "The Kenyan president accepted there was a problem with the border.",
+    ],
+)
+def test_agreeing_with_an_opinion_is_no_agreement(extractor: Extractor, text: str) -> None:
+    assert not [e for e in code(extractor, text) if e.plover_type == "AGREE"]
+
+
 def test_a_place_of_the_source_country_is_no_target(extractor: Extractor) -> None:
     events = code(extractor, "Argentina and Brazil signed a trade agreement in Buenos Aires on Monday.")
     assert events and all(not (e.target and e.target.country == e.source.country) for e in events if e.source)

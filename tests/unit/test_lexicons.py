@@ -110,7 +110,7 @@ def test_modality_file_fills_every_field_with_clean_word_lists() -> None:
     lex = load_lexicons()
     assert lex.modality.demand_code in lex.cameo and lex.cameo[lex.modality.demand_code].plover == "REQUEST"
     lemmas = {t.lemma for t in lex.triggers}
-    for table in ("idle_objects", "idle_governors"):  # every idle sense belongs to a trigger
+    for table in ("idle_objects", "idle_preps", "idle_governors"):  # every idle sense belongs to a trigger
         assert raw[table] and set(raw[table]) <= lemmas, table
 
 
