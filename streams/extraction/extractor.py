@@ -23,7 +23,7 @@ from streams.extraction.lexicons import load_lexicons, quad_class
 from streams.extraction.pos import PosLookup
 from streams.extraction.trigger_priors import TriggerPriors, prior_key
 from streams.extraction.triggers import TriggerIndex
-from streams.extraction.vocab import GROUPINGS
+from streams.extraction.vocab import GROUPINGS, POLITICAL_SECTORS
 
 __all__ = ["ArticleExtraction", "ExtractionConfig", "Extractor", "emitted", "merge_repeated", "resolve_model_name"]
 
@@ -40,6 +40,12 @@ _OFFICIAL = frozenset({"GOV", "JUD", "COP", "MIL", "LEG", "REB"})
 
 #: ... and only legal, coercive or demanding acts: "charged", "banned", "investigated", "called for".
 _OFFICIAL_TYPES = frozenset({"ACCUSE", "COERCE", "SANCTION", "REQUEST", "PROTEST"})
+#: An article naming fewer public actors than this per sentence (mentions of governments, legislators, parties,
+#: courts, police, armed groups, international organisations) is no political news: a tech review, a market report;
+#: it yields no events (the 87 such articles of the 300 labelled training articles held 30 of their 933 labelled
+#: events; the coder found 1 of those and made 13 false ones there).
+_MIN_PUBLIC_SHARE = 0.2
+_PUBLIC_SECTORS = POLITICAL_SECTORS - {"LAB", "ELI"}
 #: An event dated further back than this before publication is background.
 _BACKGROUND = dt.timedelta(days=31)
 _OPENING_QUOTE, _CLOSING_QUOTE, _STRAIGHT_QUOTE = "“", "”", '"'  # ‘ ’ double as apostrophes
@@ -189,8 +195,10 @@ class Extractor:
         date_tokens: dict[int, Span] = {t.i: ent for ent in doc.ents if ent.label_ == "DATE" for t in ent}
         article_loc: Location | None = None
         located = False
-        sport = self._is_sport(actors.lowers)
         found: list[tuple[Event, Evidence]] = []
+        if actors.long_enough and self._public_mentions(actors) < _MIN_PUBLIC_SHARE * len(actors.sents):
+            return found, actors
+        sport = self._is_sport(actors.lowers)
         for s_idx, sent in enumerate(actors.sents):
             coded = self._coder.code(sent, actors, date_tokens)
             if sport:
@@ -223,6 +231,10 @@ class Extractor:
                     event = event.model_copy(update={"confidence": round(self._confidence(evidence), 3)})
                     found.append((event, evidence))
         return found, actors
+
+    @staticmethod
+    def _public_mentions(actors: DocActors) -> int:
+        return sum(1 for _, a, _ in actors.resolved() if a.sector in _PUBLIC_SECTORS or a.country == "IGO")
 
     def _is_sport(self, lowers: list[str]) -> bool:
         """A sports report (several distinct sport words): its country names are teams, its attacks are play."""

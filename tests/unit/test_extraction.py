@@ -414,6 +414,16 @@ def test_agreeing_with_an_opinion_is_no_agreement(extractor: Extractor, text: st
     assert not [e for e in code(extractor, text) if e.plover_type == "AGREE"]
 
 
+def test_an_article_naming_few_public_actors_yields_no_events(extractor: Extractor) -> None:
+    lead = "The British culture secretary condemned the makers of a violent video game on Monday."
+    assert code(extractor, lead)  # a lone sentence is coded
+    review = (
+        f"{lead} The game sold a million copies in its first week. Reviewers called it the best game of the year. "
+        "Its makers plan a sequel. Fans queued for hours in the rain. Some shops ran out of copies by noon."
+    )
+    assert code(extractor, review) == []
+
+
 def test_a_place_of_the_source_country_is_no_target(extractor: Extractor) -> None:
     events = code(extractor, "Argentina and Brazil signed a trade agreement in Buenos Aires on Monday.")
     assert events and all(not (e.target and e.target.country == e.source.country) for e in events if e.source)
