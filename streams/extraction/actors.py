@@ -24,10 +24,10 @@ _NP_DEPS = frozenset(
 #: Labels by which a modifier hangs on the head it describes (climbed to find a mention's phrase head).
 _MOD_DEPS = frozenset({"compound", "amod", "poss", "nmod", "flat", "case"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
-#: Mentions that name a state itself.
-_STATE_KINDS = frozenset({"country", "capital", "seat"})
 _THING_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
 PRONOUNS = _PERSON_PRONOUNS | _THING_PRONOUNS
+#: Mentions that name a state itself.
+_STATE_KINDS = frozenset({"country", "capital", "seat"})
 #: Sectors whose bare mention ("police", "the government") is taken to belong to the article's main country.
 _DOMESTIC = frozenset({"GOV", "COP", "OPP", "LEG", "JUD", "CVL", "REB", "MIL", "PTY", "LAB", "MED", "EDU", "REL"})
 _MIN_SENTENCES_FOR_CONTEXT = 3

@@ -234,6 +234,7 @@ class Extractor:
 
     @staticmethod
     def _public_mentions(actors: DocActors) -> int:
+        """Resolved mentions of public actors: states' institutions, parties, courts, armed groups, IGOs."""
         return sum(1 for _, a, _ in actors.resolved() if a.sector in _PUBLIC_SECTORS or a.country == "IGO")
 
     def _is_sport(self, lowers: list[str]) -> bool:
