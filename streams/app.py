@@ -46,9 +46,6 @@ _RECORD_ERRORS = (MessageSizeTooLargeError, RecordTooLargeError, CorruptRecordEx
 _RESEND_PAUSE = 1.0
 #: With exactly_once our transactions commit the consumed offsets; Faust's periodic commits are turned off.
 _NEVER = 10**9
-#: Tansu holds every fetch for its full max wait, even once records arrive (Kafka answers at once): new
-#: articles waited up to Faust's 1.5 s before a worker saw them. Shorter waits cost Tansu CPU (docs/guarantees.md).
-_TANSU_FETCH_MAX_WAIT = 0.25
 
 #: Sends one output record and returns the future of its acknowledgement.
 Send = Callable[[OutputRecord], Awaitable[Awaitable[object]]]
@@ -82,7 +79,6 @@ def create_app(settings: Settings, extractor: Extractor, registry: CollectorRegi
         key_serializer="raw",
         value_serializer="raw",
         producer_partitioner=partition_for_key,
-        fetch_max_wait=_TANSU_FETCH_MAX_WAIT if settings.embedded_broker else None,
         **commits,
     )
     setup_prometheus_sensors(app, registry=registry, name_prefix=FAUST_METRICS_PREFIX)

@@ -24,8 +24,6 @@ if the partition is sought back, which Faust does to the committed offset when a
    returned 12 records of a partition of the new assignment while flow was stopped, and Faust dropped them;
    that partition had a committed offset and was sought back. Here a partition without one is sought where
    the reset policy starts it (``earliest``), as a new consumer would.
-
-Besides, the worker consumer's fetch max wait, fixed at 1.5 s by Faust, can be set (``App(fetch_max_wait=...)``).
 """
 
 from __future__ import annotations
@@ -60,13 +58,6 @@ class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
         if not partitions:
             return {}
         return await super()._fetch_records(consumer, partitions, timeout=timeout, max_records=max_records)
-
-    def _create_worker_consumer(self, transport: faust_aiokafka.Transport) -> aiokafka.AIOKafkaConsumer:
-        consumer = super()._create_worker_consumer(transport)
-        fetch_max_wait = cast(App, self.app).fetch_max_wait
-        if fetch_max_wait is not None:  # Faust passes a fixed 1500 ms; the fetcher reads this when it starts
-            consumer._fetch_max_wait_ms = int(fetch_max_wait * 1000)
-        return consumer
 
     async def seek_to_committed(self) -> Mapping[TP, int]:
         """Seek every assigned stream partition to its committed offset, or by the reset policy when it has none."""
@@ -141,11 +132,9 @@ class _TableManager(TableManager):
 class App(faust.App):
     """``faust.App`` on Kafka (``kafka://`` brokers) with the three fixes."""
 
-    def __init__(self, id: str, *, fetch_max_wait: float | None = None, **options: Any) -> None:  # noqa: A002 - Faust's parameter name
-        """As ``faust.App``; the table manager is ours. ``fetch_max_wait`` (seconds) replaces the 1.5 s that
-        Faust sets for the worker consumer's fetches."""
+    def __init__(self, id: str, **options: Any) -> None:  # noqa: A002 - Faust's parameter name
+        """As ``faust.App``; the table manager is ours."""
         super().__init__(id, TableManager=_TableManager, **options)
-        self.fetch_max_wait = fetch_max_wait
 
     def _new_transport(self) -> faust_aiokafka.Transport:
         return _Transport(self.conf.broker_consumer, self)
