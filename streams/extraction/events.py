@@ -322,15 +322,15 @@ class SentenceCoder:
 
     def _idle(self, m: TriggerMatch) -> bool:
         """A sense of the trigger that names no event: "met its target", "agreed with everything", "put in charge"."""
-        objects = self._mod.idle_objects.get(m.entry.lemma)
-        if objects and m.entry.pos == "verb":
-            return any(c.dep_ == "dobj" and c.lower_ in objects for c in m.token.children)
-        preps = self._mod.idle_preps.get(m.entry.lemma)
-        if preps and m.entry.pos == "verb":
-            complements = [c for c in m.token.children if c.dep_ in ("dobj", "xcomp", "ccomp", "prep", "dative")]
-            return bool(complements) and all(c.dep_ == "prep" and c.lower_ in preps for c in complements)
-        governors = self._mod.idle_governors.get(m.entry.lemma)
-        return bool(governors) and m.entry.pos == "noun" and m.token.head.lower_ in governors
+        lemma, children = m.entry.lemma, list(m.token.children)
+        if m.entry.pos == "noun":
+            return m.token.head.lower_ in self._mod.idle_governors.get(lemma, ())
+        objects = self._mod.idle_objects.get(lemma, frozenset())
+        if any(c.dep_ == "dobj" and c.lower_ in objects for c in children):
+            return True
+        preps = self._mod.idle_preps.get(lemma)
+        complements = [c for c in children if c.dep_ in ("dobj", "xcomp", "ccomp", "prep", "dative")]
+        return bool(preps and complements) and all(c.dep_ == "prep" and c.lower_ in preps for c in complements)
 
     def _figurative(self, m: TriggerMatch) -> str | None:
         """Force done to no one: "" (drop) for "legal attacks", "a price war", "films shot in the UK", "shares hit a
