@@ -14,8 +14,8 @@ from pathlib import Path
 
 OUT_DIR = Path(__file__).resolve().parent / "lexicons"
 LEXICON_FILE = "vader_lexicon.txt"
-#: VADER rates words from -4 (most negative) to +4; -1.0 and below is clearly negative ("failed", "vacuous").
-MAX_VALENCE = -1.0
+#: VADER rates words from -4 (most negative) to +4; -0.5 and below judges ("failed", "vacuous", "ill", "odd").
+MAX_VALENCE = -0.5
 
 
 def negative_words(lexicon: str) -> list[str]:

@@ -223,10 +223,15 @@ class SentenceCoder:
         self._unsure = modality.speculative_modals | modality.conditional_marks
         #: "X said Y had failed ...": a negative judgement of a political actor reported from another (ACCUSE).
         self._judged = TriggerEntry(id="rule:reported-criticism", lemma="say", pos="verb", cameo=_CRITICIZE)
+        #: The same judgement in a quoted sentence whose speaker another sentence names.
+        self._quoted = TriggerEntry(id="rule:quoted-criticism", lemma="say", pos="verb", cameo=_CRITICIZE)
         self._negative = negative_words
 
-    def code(self, sent: Span, actors: DocActors, date_tokens: dict[int, Span]) -> list[CodedEvent]:
-        """``date_tokens`` maps a token index to the DATE entity covering it."""
+    def code(
+        self, sent: Span, actors: DocActors, date_tokens: dict[int, Span], speaker: Token | None = None
+    ) -> list[CodedEvent]:
+        """``date_tokens`` maps a token index to the DATE entity covering it; ``speaker``: the speech verb of another
+        sentence that attributes this one's quotation (streams.extraction.quotes)."""
         if actors.text[sent.start_char : sent.end_char].strip().rstrip("”\"'’ ").endswith("?"):
             return []
         matched: dict[int, TriggerMatch] = {}
@@ -254,7 +259,9 @@ class SentenceCoder:
                 continue
             matched[tok.i] = m
             consumed.update(t.i for t in m.tokens)
-        if not matched and not musts and not speeches:
+        if speaker is not None and sent.root.lower_ in self._mod.speech_verbs:
+            speaker = None  # the sentence reports a statement of its own
+        if not matched and not musts and not speeches and speaker is None:
             return []
         hypo = self.hypothetical_scopes(sent, lowers)
         out: list[CodedEvent] = []
@@ -269,11 +276,16 @@ class SentenceCoder:
                 out.extend(self._code(m, cameo, actors, date_tokens))
         for must in musts:
             if not any(a <= must.i < b for a, b in hypo):
-                out.extend(self._demand(must, actors, date_tokens))
+                out.extend(self._demand(must, actors, date_tokens, speaker))
         acts = {*matched, *(m.i for m in musts)}
         for speech in speeches:
-            if not any(a <= speech.i < b for a, b in hypo):
-                out.extend(self._reported_criticism(speech, acts, hypo, actors, date_tokens))
+            clause = next((c for c in speech.children if c.dep_ == "ccomp"), None)
+            negated = any(c.dep_ == "neg" for c in speech.children)
+            if clause is not None and not negated and not any(a <= speech.i < b for a, b in hypo):
+                out.extend(self._judged_clause(self._judged, speech, speech, clause, acts, hypo, actors, date_tokens))
+        if speaker is not None:
+            root = sent.root
+            out.extend(self._judged_clause(self._quoted, root, speaker, root, acts, hypo, actors, date_tokens))
         return out
 
     def _main(self, tok: Token) -> bool:
@@ -290,14 +302,24 @@ class SentenceCoder:
         """A strongly negative word, not negated ("failed", "vacuous", "a big misjudgement")."""
         return tok.lower_ in self._negative and not any(c.dep_ == "neg" for c in (*tok.children, *tok.head.children))
 
-    def _reported_criticism(
-        self, carrier: Token, acts: set[int], hypo: list[tuple[int, int]], actors: DocActors, dates: dict[int, Span]
+    def _judged_actors(self, heads: list[Token], actors: DocActors) -> list[Actor]:
+        return [t for t in _actors(heads, actors, set()) if political(t) and actors.judgeable(t, heads)]
+
+    def _judged_clause(
+        self,
+        entry: TriggerEntry,
+        trigger: Token,
+        carrier: Token,
+        clause: Token,
+        acts: set[int],
+        hypo: list[tuple[int, int]],
+        actors: DocActors,
+        dates: dict[int, Span],
     ) -> list[CodedEvent]:
-        """ "X said Y had failed ...": the content clause judges a political actor with a negative word and codes
-        no act itself -> ACCUSE from X to Y (the clause's subject, else a possessor in it: "Mr Brown's tinkering")."""
-        clause = next((c for c in carrier.children if c.dep_ == "ccomp"), None)
-        if clause is None or any(c.dep_ == "neg" for c in carrier.children):
-            return []
+        """ "X said Y had failed ...": a clause reported from a speech verb (``carrier``) that judges with a negative
+        word and codes no act itself -> ACCUSE from X to whom it judges: the clause's political subject, else a
+        possessor in it ("Mr Brown's tinkering"), else an actor in its subject ("the reshuffle by the first
+        minister"), else, in a one-country story, the speaker's own country (``_domestic_target``)."""
         first, last = clause.left_edge.i, clause.right_edge.i
         if any(first <= i <= last for i in acts) or any(a <= last and first < b for a, b in hypo):
             return []  # an act inside is coded (or dropped) by its own rules; a hypothetical judges no one
@@ -305,14 +327,18 @@ class SentenceCoder:
             return []  # "said Y may fail", "... if talks founder": speculation
         if not any(self._judgement(t) for t in clause.subtree):
             return []
+        subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+        targets = (
+            self._judged_actors(subjects, actors)
+            or self._judged_actors([t for t in clause.subtree if t.dep_ == "poss"], actors)
+            or self._judged_actors([t for h in subjects for t in h.subtree if t.dep_ == "pobj"], actors)
+        )
         src_heads, direct = _subjects(carrier)
-        heads = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
-        targets = [t for t in _actors(heads, actors, set()) if political(t) and actors.judgeable(t, heads)]
-        if not targets:
-            heads = [t for t in clause.subtree if t.dep_ == "poss"]
-            targets = [t for t in _actors(heads, actors, set()) if political(t) and actors.judgeable(t, heads)]
         sources = [a for a in _actors(src_heads, actors, {t.start for t in targets}) if actors.codable(a)]
-        return _reported(self._judged, carrier, carrier, sources, targets, direct, dates, weak=True)
+        implied = None if targets or not sources else _domestic_target(_CRITICIZE, "ACCUSE", sources[0], actors)
+        if implied is not None:
+            targets = [implied]
+        return _reported(entry, trigger, carrier, sources, targets, direct, dates, weak=True, implied=bool(implied))
 
     def _act_complement(self, tok: Token) -> bool:
         """An object, infinitive or prepositional complement: what a speech-act verb asks, agrees or warns of; not a
@@ -596,7 +622,9 @@ class SentenceCoder:
         targets += [g for c in tok.children if c.dep_ in ("acl", "ccomp") for g in c.children if g.dep_ == "nsubj"]
         return sources, targets
 
-    def _demand(self, must: Token, actors: DocActors, dates: dict[int, Span]) -> list[CodedEvent]:
+    def _demand(
+        self, must: Token, actors: DocActors, dates: dict[int, Span], speaker: Token | None
+    ) -> list[CodedEvent]:
         """ "X said (that) Y must (should, has to) do Z" -> REQUEST from X to Y; "Y should have done Z" -> ACCUSE."""
         obligation = must.dep_ != "aux"
         verb = must if obligation else must.head
@@ -614,6 +642,9 @@ class SentenceCoder:
             if carrier.head.pos_ != "VERB":
                 return []
             src_heads, direct = _subjects(carrier.head)  # "sent a letter to Chile that it must ..."
+        elif speaker is not None and verb.dep_ == "ROOT":
+            carrier = speaker  # a quoted sentence: its speaker is named in another sentence
+            src_heads, direct = _subjects(carrier)
         else:
             return []
         targets = _actors([c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")], actors, set())
@@ -633,10 +664,11 @@ def _reported(
     dates: dict[int, Span],
     *,
     weak: bool,
+    implied: bool = False,
 ) -> list[CodedEvent]:
     """The events of a rule read off a speech verb (``carrier``: "X said Y must ...", "X said Y had failed ..."):
-    from each speaker to each other actor, at most four."""
-    pairs = [(s, t) for s, t in product(sources, targets) if s.name != t.name][:4]  # not "said he needs to"
+    from each speaker to each other actor, at most four; ``implied``: the target is not named but inferred."""
+    pairs = [(s, t) for s, t in product(sources, targets) if actor_key(s) != actor_key(t)][:4]  # not "said he needs to"
     signals = ParseSignals(
         noun=False,
         weak=weak,
@@ -645,8 +677,8 @@ def _reported(
         source_direct=direct,
         source_pronoun=any(a.text.lower() in PRONOUNS for a in sources),
         source_missing=False,
-        target_parsed=True,
-        target_guessed=False,
+        target_parsed=not implied,
+        target_guessed=implied,
         untargeted_act=False,
     )
     match = TriggerMatch(entry, trigger, (trigger,), None)

@@ -21,6 +21,7 @@ from streams.extraction.events import CodedEvent, SentenceCoder, actor_key
 from streams.extraction.headline import HEADLINE_PIPE
 from streams.extraction.lexicons import load_lexicons, quad_class
 from streams.extraction.pos import PosLookup
+from streams.extraction.quotes import quote_speakers
 from streams.extraction.trigger_priors import TriggerPriors, prior_key
 from streams.extraction.triggers import TriggerIndex
 from streams.extraction.vocab import GROUPINGS, POLITICAL_SECTORS
@@ -130,6 +131,7 @@ class Extractor:
         lex = load_lexicons()
         self._cameo = lex.cameo
         self._sport_terms = lex.modality.sport_terms
+        self._speech_verbs = lex.modality.speech_verbs
         self._coder = SentenceCoder(
             TriggerIndex(lex.triggers), lex.modality, lex.cameo, lex.sectors, lex.negative_words
         )
@@ -199,8 +201,9 @@ class Extractor:
         if actors.long_enough and self._public_mentions(actors) < _MIN_PUBLIC_SHARE * len(actors.sents):
             return found, actors
         sport = self._is_sport(actors.lowers)
+        speakers = quote_speakers(actors.sents, actors.sent_of, actors.lowers, self._speech_verbs)
         for s_idx, sent in enumerate(actors.sents):
-            coded = self._coder.code(sent, actors, date_tokens)
+            coded = self._coder.code(sent, actors, date_tokens, speakers.get(s_idx))
             if sport:
                 coded = [ev for ev in coded if _official(ev, self._cameo[ev.cameo].plover)]
             if not coded:

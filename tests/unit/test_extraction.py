@@ -650,3 +650,32 @@ def test_the_content_of_a_main_speech_verb_is_the_main_predicate(extractor: Extr
     main = {e.plover_type: evidence.signals.main for e, evidence in found}
     assert main["AID"] is True
     assert main.get("ASSAULT", False) is False
+
+
+def candidate_triples(extractor: Extractor, text: str) -> set[tuple[str | None, str, str | None]]:
+    found = extractor.candidates([Article(id="t", body=text, published_at=PUBLISHED)], NOW)[0]
+    return triples([e for e, _ in found])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The Kenyan opposition leader spoke in Nairobi. He said: "We will fight on. The government must free them."',
+        '"The Kenyan government must free them. We will fight on," the Kenyan opposition leader said.',
+        'The Kenyan opposition leader spoke in Nairobi. "We will fight on," he said. "The government must free them."',
+    ],
+)
+def test_a_quoted_sentence_is_spoken_by_the_speaker_another_sentence_names(extractor: Extractor, text: str) -> None:
+    demands = [e for e in code(extractor, text) if e.plover_type == "REQUEST"]
+    assert [(e.source.country, e.target.country, e.trigger.text) for e in demands] == [("KEN", "KEN", "must")]
+
+
+def test_an_unattributed_quotation_has_no_speaker(extractor: Extractor) -> None:
+    text = 'The Kenyan opposition leader spoke in Nairobi. "The government must free them." Farmers listened.'
+    assert not [e for e in code(extractor, text) if e.plover_type == "REQUEST"]
+
+
+def test_reported_criticism_naming_no_one_judges_the_speakers_own_country(extractor: Extractor) -> None:
+    story = "Kenyan opposition leader James Otieno spoke in Nairobi. Mr Otieno said {}. Kenyan farmers have protested."
+    assert ("KEN", "ACCUSE", "KEN") in candidate_triples(extractor, story.format("the new tax was a disgrace"))
+    assert ("KEN", "ACCUSE", "KEN") not in candidate_triples(extractor, story.format("the new tax was high"))
