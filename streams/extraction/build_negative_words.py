@@ -14,7 +14,7 @@ from pathlib import Path
 
 OUT_DIR = Path(__file__).resolve().parent / "lexicons"
 LEXICON_FILE = "vader_lexicon.txt"
-#: VADER rates words from -4 (most negative) to +4; -0.5 and below judges ("failed", "vacuous", "ill", "odd").
+#: VADER rates words from -4 (most negative) to +4; -0.5 and below judges ("failed", "wrong", "weak", "odd").
 MAX_VALENCE = -0.5
 
 
