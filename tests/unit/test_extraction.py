@@ -679,3 +679,20 @@ def test_reported_criticism_naming_no_one_judges_the_speakers_own_country(extrac
     story = "Kenyan opposition leader James Otieno spoke in Nairobi. Mr Otieno said {}. Kenyan farmers have protested."
     assert ("KEN", "ACCUSE", "KEN") in candidate_triples(extractor, story.format("the new tax was a disgrace"))
     assert ("KEN", "ACCUSE", "KEN") not in candidate_triples(extractor, story.format("the new tax was high"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Kenyan opposition has unveiled plans to abolish the road tax.",
+        "The Kenyan opposition set out proposals to abolish the road tax.",
+        "Plans to abolish the road tax were put forward by the Kenyan opposition.",
+    ],
+)
+def test_unveiling_a_policy_is_a_pledge(extractor: Extractor, text: str) -> None:
+    assert any(s == "KEN" and t == "AGREE" for s, t, _ in candidate_triples(extractor, text))
+
+
+def test_dismissing_something_as_worthless_is_criticism(extractor: Extractor) -> None:
+    text = "The Kenyan opposition leader dismissed the Ugandan budget as a fraud."
+    assert ("KEN", "ACCUSE", "UGA") in candidate_triples(extractor, text)
