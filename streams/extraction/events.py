@@ -430,6 +430,8 @@ class SentenceCoder:
                     future = future or low in mod.intent
             if node.dep_ == "relcl" and own_clause and node.head.pos_ in ("NOUN", "PROPN"):
                 break  # "an expanded NATO that has deployed hardware": a relative clause states a fact of its noun
+            if node.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children):
+                break  # "parties want more police but they accuse ministers": a clause of its own
             if node.dep_ in ("ccomp", "parataxis"):
                 own_clause = False  # modality of a reporting clause does not carry into what it reports
             node = node.head if node.head.i != node.i else None

@@ -696,3 +696,11 @@ def test_unveiling_a_policy_is_a_pledge(extractor: Extractor, text: str) -> None
 def test_dismissing_something_as_worthless_is_criticism(extractor: Extractor) -> None:
     text = "The Kenyan opposition leader dismissed the Ugandan budget as a fraud."
     assert ("KEN", "ACCUSE", "UGA") in candidate_triples(extractor, text)
+
+
+def test_a_coordinated_clause_with_its_own_subject_keeps_its_own_modality(extractor: Extractor) -> None:
+    text = "Ugandan opposition parties want more police, but they accuse Kenyan ministers of corruption."
+    assert ("UGA", "ACCUSE", "KEN") in candidate_triples(extractor, text)
+    assert ("UGA", "ACCUSE", "KEN") not in candidate_triples(
+        extractor, text.replace("but they accuse", "and to accuse")
+    )
