@@ -455,7 +455,8 @@ class SentenceCoder:
         if entry.pos == "noun":
             src_heads, tgt_heads = self._noun_roles(tok, entry.cameo, self._mod)
             direct = False
-            sourceless_ok = tok.dep_ == "nsubj"
+            # "charges were brought", "five men face charges": an agentless legal act, as by a passive verb.
+            sourceless_ok = tok.dep_ == "nsubj" or (tok.dep_ == "dobj" and tok.head.lower_ in self._mod.recipient_verbs)
         elif tok.lower_ in self._mod.stative_passives and not _agent(tok):
             # "Norway is opposed to the proposed mediation": an adjectival passive with an active meaning.
             src_heads, direct = [c for c in tok.children if c.dep_ == "nsubjpass"] or _subjects(tok)[0], True

@@ -704,3 +704,14 @@ def test_a_coordinated_clause_with_its_own_subject_keeps_its_own_modality(extrac
     assert ("UGA", "ACCUSE", "KEN") not in candidate_triples(
         extractor, text.replace("but they accuse", "and to accuse")
     )
+
+
+def test_men_and_suspects_are_civilians_of_the_story(extractor: Extractor) -> None:
+    text = "Kenyan police raided a farm. Five men were arrested in Nairobi. The suspects were charged with fraud."
+    found = candidate_triples(extractor, text)
+    assert {("KEN", "COERCE", "KEN"), ("KEN", "ACCUSE", "KEN")} <= found
+
+
+def test_facing_charges_is_being_charged(extractor: Extractor) -> None:
+    text = "Kenyan police raided a farm on Monday. Five men face charges of fraud. Nobody else was held."
+    assert ("KEN", "ACCUSE", "KEN") in candidate_triples(extractor, text)
