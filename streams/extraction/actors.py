@@ -577,7 +577,7 @@ class DocActors:
         """A party, legislator or named person outside the armed forces: whose "attacks" are words."""
         if actor.sector in ("PTY", "OPP", "LEG"):
             return True
-        return self._kind_at(actor.start) in ("leader", "person") and actor.sector not in ("MIL", "REB", "COP")
+        return bool(self._kinds(actor) & {"leader", "person"}) and actor.sector not in ("MIL", "REB", "COP")
 
     def judgeable(self, actor: Actor, heads: list[Token]) -> bool:
         """Whom reported criticism can judge: a political body, a person, or a state named as the phrase's head
@@ -585,10 +585,17 @@ class DocActors:
         a thing or a country ("it"), nor a country modifying something else ("the US trade deficit")."""
         if actor.sector is not None:
             return True
-        kind = self._kind_at(actor.start)
-        if kind in ("leader", "person") or actor.text.lower() in _PERSON_PRONOUNS:
+        if self._kinds(actor) & {"leader", "person"} or actor.text.lower() in _PERSON_PRONOUNS:
             return True
-        return kind in _STATE_KINDS and any(actor.start <= h.idx < actor.end for h in heads)
+        return self._kind_at(actor.start) in _STATE_KINDS and any(actor.start <= h.idx < actor.end for h in heads)
+
+    def _kinds(self, actor: Actor) -> set[str]:
+        """Kinds of the gazetteer mentions inside the actor's phrase ("South African president Thabo Mbeki": a
+        demonym and a leader)."""
+        span = self.doc.char_span(actor.start, actor.end, alignment_mode="expand")
+        if span is None:
+            return set()
+        return {m.entry.kind for i in range(span.start, span.end) if (m := self.by_token.get(i)) is not None}
 
     def _kind_at(self, offset: int) -> str | None:
         tok = self.doc.char_span(offset, offset + 1, alignment_mode="expand")

@@ -375,7 +375,8 @@ def test_broadened_lexicon(extractor: Extractor, text: str, expected: tuple, cam
 
 
 def test_recipient_of_aid_is_not_its_source(extractor: Extractor) -> None:
-    assert not code(extractor, "About two million Ethiopians will still need emergency assistance.")
+    needing = code(extractor, "About two million Ethiopians will still need emergency assistance.")
+    assert not [e for e in needing if e.source is not None and e.source.country == "ETH"]
     assert ("JPN", "AID", "ETH") in triples(code(extractor, "Japan gave emergency assistance to Ethiopia."))
 
 
@@ -715,3 +716,8 @@ def test_men_and_suspects_are_civilians_of_the_story(extractor: Extractor) -> No
 def test_facing_charges_is_being_charged(extractor: Extractor) -> None:
     text = "Kenyan police raided a farm on Monday. Five men face charges of fraud. Nobody else was held."
     assert ("KEN", "ACCUSE", "KEN") in candidate_triples(extractor, text)
+
+
+def test_a_named_politician_attacks_with_words_whatever_precedes_the_name(extractor: Extractor) -> None:
+    text = "Kenyan president James Otieno attacked Ugandan ministers on Monday."
+    assert ("KEN", "ACCUSE", "UGA") in candidate_triples(extractor, text)
