@@ -389,7 +389,9 @@ class DocActors:
         while stack:
             tok = stack.pop()
             for child in tok.children:
-                if child.dep_ in _NP_DEPS or (child.dep_ == "prep" and child.lower_ == "of"):
+                # "leaders of the opposition"; "Vincent Cable, for the Liberal Democrats, ...": who one speaks for.
+                spoken_for = child.lower_ == "for" and child.i > 0 and self.lowers[child.i - 1] == ","
+                if child.dep_ in _NP_DEPS or (child.dep_ == "prep" and (child.lower_ == "of" or spoken_for)):
                     out.append(child)
                     stack.append(child)
                 elif child.dep_ == "pobj" and tok.dep_ == "prep":

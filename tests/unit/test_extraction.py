@@ -721,3 +721,8 @@ def test_facing_charges_is_being_charged(extractor: Extractor) -> None:
 def test_a_named_politician_attacks_with_words_whatever_precedes_the_name(extractor: Extractor) -> None:
     text = "Kenyan president James Otieno attacked Ugandan ministers on Monday."
     assert ("KEN", "ACCUSE", "UGA") in candidate_triples(extractor, text)
+
+
+def test_a_speaker_is_placed_by_the_party_they_speak_for(extractor: Extractor) -> None:
+    text = "The chancellor presented his Budget. James Otieno, for the Liberal Democrats, accused ministers of waste."
+    assert ("GBR", "ACCUSE", "GBR") in candidate_triples(extractor, text)
