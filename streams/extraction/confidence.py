@@ -36,6 +36,7 @@ class Placement:
     past: bool  # dated more than a month before publication (background)
     modifier: bool  # the trigger only modifies a noun ("raped women", "projects targeted by ...")
     foreign_target: bool  # the target's country differs from the source's
+    public_density: float  # the article's mentions of public actors per sentence, at most 1 (political news)
 
     def vector(self) -> tuple[float, ...]:
         return tuple(float(getattr(self, f.name)) for f in fields(self))

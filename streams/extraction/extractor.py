@@ -67,9 +67,12 @@ def _inside_quotes(text: str) -> bool:
     return text.count(_OPENING_QUOTE) > text.count(_CLOSING_QUOTE) or text.count(_STRAIGHT_QUOTE) % 2 == 1
 
 
-def _placement(event: Event, ev: CodedEvent, sent_start: int, body: str, day: dt.date) -> Placement:
+def _placement(
+    event: Event, ev: CodedEvent, sent_start: int, body: str, day: dt.date, public_density: float
+) -> Placement:
     source, target = event.source, event.target
     return Placement(
+        public_density=public_density,
         lead=event.sentence_index == 0,
         quoted=_inside_quotes(body[sent_start : event.trigger.start]),
         past=event.date < day - _BACKGROUND,
@@ -198,7 +201,8 @@ class Extractor:
         article_loc: Location | None = None
         located = False
         found: list[tuple[Event, Evidence]] = []
-        if actors.long_enough and self._public_mentions(actors) < _MIN_PUBLIC_SHARE * len(actors.sents):
+        public_density = min(self._public_mentions(actors) / len(actors.sents), 1.0)
+        if actors.long_enough and public_density < _MIN_PUBLIC_SHARE:
             return found, actors
         sport = self._is_sport(actors.lowers)
         speakers = quote_speakers(actors.sents, actors.sent_of, actors.lowers, self._speech_verbs)
@@ -228,7 +232,7 @@ class Extractor:
                 event = self._event(article, s_idx, sent.text, ev, day, loc, extracted_at)
                 if _admissible(event):
                     trigger = prior_key(ev.match.entry.id, event.plover_type)
-                    placement = _placement(event, ev, sent.start_char, article.body, day)
+                    placement = _placement(event, ev, sent.start_char, article.body, day, public_density)
                     source_political = political(event.source)
                     evidence = Evidence(trigger, ev.signals, placement, source_political, self._priors(trigger))
                     event = event.model_copy(update={"confidence": round(self._confidence(evidence), 3)})

@@ -24,7 +24,7 @@ _PARSE = ParseSignals(
     target_guessed=False,
     untargeted_act=False,
 )
-_LEAD = Placement(lead=True, quoted=False, past=False, modifier=False, foreign_target=False)
+_LEAD = Placement(lead=True, quoted=False, past=False, modifier=False, foreign_target=False, public_density=1.0)
 _WIDTH = len(Evidence("t", _PARSE, _LEAD, True, 0.5).vector())
 
 
@@ -110,5 +110,5 @@ def test_shipped_model_and_priors_load_and_rank_a_clear_act_first() -> None:
     assert 0.0 < priors.default < 1.0 and priors.by_trigger
     vague = ParseSignals(**{**vars(_PARSE), "noun": True, "main": False, "source_direct": False,
                             "target_parsed": False})  # fmt: skip
-    background = Placement(lead=False, quoted=True, past=True, modifier=True, foreign_target=False)
+    background = Placement(lead=False, quoted=True, past=True, modifier=True, foreign_target=False, public_density=0.2)
     assert model(Evidence("t", _PARSE, _LEAD, True, 0.8)) > model(Evidence("t", vague, background, False, 0.3))

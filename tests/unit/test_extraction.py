@@ -486,7 +486,7 @@ def test_confidence_weighs_where_an_event_sits(extractor: Extractor) -> None:
 
     said = "Officials met on Monday. The British government accused Russia of spying."
     quoted = 'Officials met on Monday. "The British government accused Russia of spying," a spokesman said.'
-    assert accusation("The British government accused Russia of spying.") > accusation(said) > accusation(quoted)
+    assert accusation("The British government accused Russia of spying.") >= accusation(said) > accusation(quoted)
 
 
 def test_senses_that_name_no_event(extractor: Extractor) -> None:
@@ -726,3 +726,17 @@ def test_a_named_politician_attacks_with_words_whatever_precedes_the_name(extrac
 def test_a_speaker_is_placed_by_the_party_they_speak_for(extractor: Extractor) -> None:
     text = "The chancellor presented his Budget. James Otieno, for the Liberal Democrats, accused ministers of waste."
     assert ("GBR", "ACCUSE", "GBR") in candidate_triples(extractor, text)
+
+
+def test_an_event_in_political_news_is_more_confident(extractor: Extractor) -> None:
+    act = "Kenyan MPs accused Ugandan officials of fraud."
+    quiet = f"{act} The harvest was good. Prices rose. Rain fell early. Markets were busy."
+    busy = f"{act} Ministers met. The police watched. Courts sat late. Parliament debated."
+
+    def evidence(text: str) -> tuple[float, float]:
+        found = extractor.candidates([Article(id="t", body=text, published_at=PUBLISHED)], NOW)[0]
+        return next((e.confidence, ev.placement.public_density) for e, ev in found if e.plover_type == "ACCUSE")
+
+    (quiet_conf, quiet_density), (busy_conf, busy_density) = evidence(quiet), evidence(busy)
+    assert quiet_density == 0.4 and busy_density == 1.0
+    assert busy_conf > quiet_conf
