@@ -299,7 +299,7 @@ class SentenceCoder:
         )
 
     def _judgement(self, tok: Token) -> bool:
-        """A strongly negative word, not negated ("failed", "vacuous", "a big misjudgement")."""
+        """A negative word, not negated ("failed", "wrong", "a big misjudgement")."""
         return tok.lower_ in self._negative and not any(c.dep_ == "neg" for c in (*tok.children, *tok.head.children))
 
     def _judged_actors(self, heads: list[Token], actors: DocActors) -> list[Actor]:

@@ -72,12 +72,12 @@ def _placement(
 ) -> Placement:
     source, target = event.source, event.target
     return Placement(
-        public_density=public_density,
         lead=event.sentence_index == 0,
         quoted=_inside_quotes(body[sent_start : event.trigger.start]),
         past=event.date < day - _BACKGROUND,
         modifier=ev.match.token.dep_ in ("amod", "acl"),
         foreign_target=target is not None and (source is None or source.country != target.country),
+        public_density=public_density,
     )
 
 
@@ -201,7 +201,7 @@ class Extractor:
         article_loc: Location | None = None
         located = False
         found: list[tuple[Event, Evidence]] = []
-        public_density = min(self._public_mentions(actors) / len(actors.sents), 1.0)
+        public_density = min(self._public_mentions(actors) / max(len(actors.sents), 1), 1.0)
         if actors.long_enough and public_density < _MIN_PUBLIC_SHARE:
             return found, actors
         sport = self._is_sport(actors.lowers)

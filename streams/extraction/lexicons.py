@@ -185,7 +185,7 @@ class Lexicons:
     modality: Modality
     phoenix: tuple[PhoenixActor, ...] = ()
     phoenix_agents: dict[str, str] = field(default_factory=dict)  # token-split lower-case term -> sector
-    negative_words: frozenset[str] = frozenset()  # VADER's clearly negative words: reported criticism
+    negative_words: frozenset[str] = frozenset()  # VADER's negative words: reported criticism
 
 
 def quad_class(cameo_code: str) -> int:
