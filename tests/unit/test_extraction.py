@@ -694,11 +694,6 @@ def test_unveiling_a_policy_is_a_pledge(extractor: Extractor, text: str) -> None
     assert any(s == "KEN" and t == "AGREE" for s, t, _ in candidate_triples(extractor, text))
 
 
-def test_dismissing_something_as_worthless_is_criticism(extractor: Extractor) -> None:
-    text = "The Kenyan opposition leader dismissed the Ugandan budget as a fraud."
-    assert ("KEN", "ACCUSE", "UGA") in candidate_triples(extractor, text)
-
-
 def test_a_coordinated_clause_with_its_own_subject_keeps_its_own_modality(extractor: Extractor) -> None:
     text = "Ugandan opposition parties want more police, but they accuse Kenyan ministers of corruption."
     assert ("UGA", "ACCUSE", "KEN") in candidate_triples(extractor, text)
@@ -713,21 +708,6 @@ def test_men_and_suspects_are_civilians_of_the_story(extractor: Extractor) -> No
     assert {("KEN", "COERCE", "KEN"), ("KEN", "ACCUSE", "KEN")} <= found
 
 
-def test_facing_charges_is_being_charged(extractor: Extractor) -> None:
-    text = "Kenyan police raided a farm on Monday. Five men face charges of fraud. Nobody else was held."
-    assert ("KEN", "ACCUSE", "KEN") in candidate_triples(extractor, text)
-
-
-def test_a_named_politician_attacks_with_words_whatever_precedes_the_name(extractor: Extractor) -> None:
-    text = "Kenyan president James Otieno attacked Ugandan ministers on Monday."
-    assert ("KEN", "ACCUSE", "UGA") in candidate_triples(extractor, text)
-
-
-def test_a_speaker_is_placed_by_the_party_they_speak_for(extractor: Extractor) -> None:
-    text = "The chancellor presented his Budget. James Otieno, for the Liberal Democrats, accused ministers of waste."
-    assert ("GBR", "ACCUSE", "GBR") in candidate_triples(extractor, text)
-
-
 def test_an_event_in_political_news_is_more_confident(extractor: Extractor) -> None:
     act = "Kenyan MPs accused Ugandan officials of fraud."
     quiet = f"{act} The harvest was good. Prices rose. Rain fell early. Markets were busy."
@@ -740,3 +720,28 @@ def test_an_event_in_political_news_is_more_confident(extractor: Extractor) -> N
     (quiet_conf, quiet_density), (busy_conf, busy_density) = evidence(quiet), evidence(busy)
     assert quiet_density == 0.4 and busy_density == 1.0
     assert busy_conf > quiet_conf
+
+
+_CODINGS = {
+    "dismissing-as-worthless-is-criticism": (
+        "The Kenyan opposition leader dismissed the Ugandan budget as a fraud.",
+        ("KEN", "ACCUSE", "UGA"),
+    ),
+    "facing-charges-is-being-charged": (
+        "Kenyan police raided a farm on Monday. Five men face charges of fraud. Nobody else was held.",
+        ("KEN", "ACCUSE", "KEN"),
+    ),
+    "a-politician-named-after-a-demonym-attacks-with-words": (
+        "Kenyan president James Otieno attacked Ugandan ministers on Monday.",
+        ("KEN", "ACCUSE", "UGA"),
+    ),
+    "a-speaker-is-placed-by-the-party-they-speak-for": (
+        "The chancellor presented his Budget. James Otieno, for the Liberal Democrats, accused ministers of waste.",
+        ("GBR", "ACCUSE", "GBR"),
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), list(_CODINGS.values()), ids=list(_CODINGS))
+def test_candidate_codings(extractor: Extractor, text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in candidate_triples(extractor, text)
