@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 from schemas import Actor
 from streams.extraction.actors import PRONOUNS, DocActors, political
 from streams.extraction.lexicons import CameoCode, Modality, TriggerEntry, quad_class
+from streams.extraction.quotes import quote_speakers
 from streams.extraction.triggers import TriggerIndex, TriggerMatch
 from streams.extraction.vocab import GROUPINGS, LOCATIVE
 
@@ -287,6 +288,10 @@ class SentenceCoder:
             root = sent.root
             out.extend(self._judged_clause(self._quoted, root, speaker, root, acts, hypo, actors, date_tokens))
         return out
+
+    def quote_speakers(self, actors: DocActors) -> dict[int, Token]:
+        """Sentence index -> the speech verb of another sentence that attributes its quotation."""
+        return quote_speakers(actors.sents, actors.sent_of, actors.lowers, self._mod.speech_verbs)
 
     def _main(self, tok: Token) -> bool:
         """The sentence's main predicate, or its conjunct, or the content of a main speech verb ("X is providing

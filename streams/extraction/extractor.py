@@ -21,7 +21,6 @@ from streams.extraction.events import CodedEvent, SentenceCoder, actor_key
 from streams.extraction.headline import HEADLINE_PIPE
 from streams.extraction.lexicons import load_lexicons, quad_class
 from streams.extraction.pos import PosLookup
-from streams.extraction.quotes import quote_speakers
 from streams.extraction.trigger_priors import TriggerPriors, prior_key
 from streams.extraction.triggers import TriggerIndex
 from streams.extraction.vocab import GROUPINGS, POLITICAL_SECTORS
@@ -134,7 +133,6 @@ class Extractor:
         lex = load_lexicons()
         self._cameo = lex.cameo
         self._sport_terms = lex.modality.sport_terms
-        self._speech_verbs = lex.modality.speech_verbs
         self._coder = SentenceCoder(
             TriggerIndex(lex.triggers), lex.modality, lex.cameo, lex.sectors, lex.negative_words
         )
@@ -205,7 +203,7 @@ class Extractor:
         if actors.long_enough and public_density < _MIN_PUBLIC_SHARE:
             return found, actors
         sport = self._is_sport(actors.lowers)
-        speakers = quote_speakers(actors.sents, actors.sent_of, actors.lowers, self._speech_verbs)
+        speakers = self._coder.quote_speakers(actors)
         for s_idx, sent in enumerate(actors.sents):
             coded = self._coder.code(sent, actors, date_tokens, speakers.get(s_idx))
             if sport:
