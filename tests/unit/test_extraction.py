@@ -664,6 +664,7 @@ def candidate_triples(extractor: Extractor, text: str) -> set[tuple[str | None, 
         'The Kenyan opposition leader spoke in Nairobi. He said: "We will fight on. The government must free them."',
         '"The Kenyan government must free them. We will fight on," the Kenyan opposition leader said.',
         'The Kenyan opposition leader spoke in Nairobi. "We will fight on," he said. "The government must free them."',
+        "The Kenyan opposition leader spoke. He said: \u201cWe will fight on. The government must free them.\u201d",
     ],
 )
 def test_a_quoted_sentence_is_spoken_by_the_speaker_another_sentence_names(extractor: Extractor, text: str) -> None:
