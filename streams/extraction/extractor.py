@@ -21,6 +21,7 @@ from streams.extraction.events import CodedEvent, SentenceCoder, actor_key
 from streams.extraction.headline import HEADLINE_PIPE
 from streams.extraction.lexicons import load_lexicons, quad_class
 from streams.extraction.pos import PosLookup
+from streams.extraction.quotes import inside_quotes
 from streams.extraction.trigger_priors import TriggerPriors, prior_key
 from streams.extraction.triggers import TriggerIndex
 from streams.extraction.vocab import GROUPINGS, POLITICAL_SECTORS
@@ -48,7 +49,6 @@ _MIN_PUBLIC_SHARE = 0.2
 _PUBLIC_SECTORS = POLITICAL_SECTORS - {"LAB", "ELI"}
 #: An event dated further back than this before publication is background.
 _BACKGROUND = dt.timedelta(days=31)
-_OPENING_QUOTE, _CLOSING_QUOTE, _STRAIGHT_QUOTE = "“", "”", '"'  # ‘ ’ double as apostrophes
 
 
 def _official(ev: CodedEvent, plover: str) -> bool:
@@ -61,18 +61,13 @@ def _admissible(event: Event) -> bool:
     return not any(a is not None and a.sector == "BUS" for a in sides) or any(political(a) for a in sides)
 
 
-def _inside_quotes(text: str) -> bool:
-    """Whether the end of ``text`` (a sentence up to the trigger) lies inside a quotation."""
-    return text.count(_OPENING_QUOTE) > text.count(_CLOSING_QUOTE) or text.count(_STRAIGHT_QUOTE) % 2 == 1
-
-
 def _placement(
     event: Event, ev: CodedEvent, sent_start: int, body: str, day: dt.date, public_density: float
 ) -> Placement:
     source, target = event.source, event.target
     return Placement(
         lead=event.sentence_index == 0,
-        quoted=_inside_quotes(body[sent_start : event.trigger.start]),
+        quoted=inside_quotes(body[sent_start : event.trigger.start]),
         past=event.date < day - _BACKGROUND,
         modifier=ev.match.token.dep_ in ("amod", "acl"),
         foreign_target=target is not None and (source is None or source.country != target.country),

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-__all__ = ["quote_speakers"]
+__all__ = ["inside_quotes", "quote_speakers"]
 
-_STRAIGHT, _OPENING, _CLOSING = '"', "“", "”"
+_STRAIGHT, _OPENING, _CLOSING = '"', "“", "”"  # ‘ ’ double as apostrophes
+
+
+def inside_quotes(text: str) -> bool:
+    """Whether the end of ``text`` (a sentence up to the trigger) lies inside a quotation."""
+    return text.count(_OPENING) > text.count(_CLOSING) or text.count(_STRAIGHT) % 2 == 1
 
 
 def _quotations(lowers: list[str]) -> list[tuple[int, int]]:
